@@ -1,0 +1,47 @@
+using CallCampaigns.Ledger.Campaigns;
+using CallCampaigns.Ledger.Queue;
+
+namespace CallCampaigns.Api.Contracts;
+
+public sealed record RetryRequest(int? MaxAttempts, int? DelayMinutes, IReadOnlyList<string>? On);
+
+public sealed record CreateCampaignRequest(
+    string? Name, string? Description, string? AgentId, string? FromPhoneNumber, string? NextAction,
+    string? FirstCallTime, string? LastCallTime, string? TimeZone, string? StartDate, string? EndDate,
+    string? Pacing, RetryRequest? Retry, IReadOnlyList<long>? ContactIds);
+
+public sealed record Retry(int MaxAttempts, int DelayMinutes, IReadOnlyList<string> On);
+
+public sealed record Campaign(
+    long Id, string Name, string? Description, string AgentId, string? FromPhoneNumber, string? NextAction,
+    string FirstCallTime, string LastCallTime, string TimeZone, string StartDate, string? EndDate, string Pacing, Retry Retry,
+    string Status, string? StatusReason, int TotalContacts, int QueuedCalls, int InProgressCalls, int CompletedCalls,
+    int SuccessfulCalls, int FailedCalls, int CancelledCalls, DateTime? NextCallAt, DateTime CreatedAt, DateTime UpdatedAt)
+{
+    public static Campaign From(CampaignRow row) => new(
+        row.Id, row.Name, row.Description, row.AgentId, row.FromPhoneNumber, row.NextAction,
+        row.FirstCallTime, row.LastCallTime, row.TimeZone, row.StartDate, row.EndDate, row.Pacing,
+        new Retry(row.RetryMaxAttempts, row.RetryDelayMinutes, row.Retry().On),
+        row.Status, row.StatusReason, row.TotalContacts, row.QueuedCount, row.InProgressCount,
+        row.SuccessfulCount + row.FailedCount, row.SuccessfulCount, row.FailedCount, row.CancelledCount,
+        Json.Utc(row.NextCallAt), Json.Utc(row.CreatedAt), Json.Utc(row.UpdatedAt));
+}
+
+public sealed record CampaignCounts(int Scheduled, int Active, int Paused, int Completed, int Cancelled);
+
+public sealed record CampaignPage(IReadOnlyList<Campaign> Items, int Total, int Page, int PageSize, CampaignCounts Counts);
+
+public sealed record WaitingReason(string Code, string Text, DateTime? Until);
+
+public sealed record QueueItem(
+    long Id, long CampaignId, long? ContactId, string PhoneNumber, string? ContactName, string Status, int Priority,
+    int? Position, DateTime? ScheduledFor, DateTime? EstimatedCallAt, WaitingReason? WaitingReason, int Attempts,
+    DateTime? StartedAt, DateTime? CompletedAt, string? CallId, string? Outcome, string? FailureReason,
+    double? DurationSeconds, decimal? Cost)
+{
+    public static QueueItem From(QueueItemRow row, int? position) => new(
+        row.Id, row.CampaignId, row.ContactId, row.PhoneNumber, row.ContactName, row.Status, row.Priority,
+        position, Json.Utc(row.ScheduledFor), null, null, row.Attempts, Json.Utc(row.StartedAt), Json.Utc(row.EndedAt),
+        row.ExecutionId, row.Outcome, row.FailureReason, row.DurationSeconds,
+        row.CostCents is { } cents ? Math.Round((decimal)cents / 100m, 4) : null);
+}

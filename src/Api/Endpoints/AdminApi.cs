@@ -1,0 +1,104 @@
+using System.Text.RegularExpressions;
+using CallCampaigns.Api.Auth;
+using CallCampaigns.Api.Contracts;
+using CallCampaigns.Grains.Abstractions;
+using CallCampaigns.Ledger.Infrastructure;
+using CallCampaigns.Ledger.Users;
+using CallCampaigns.Silo;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CallCampaigns.Api.Endpoints;
+
+/// <summary>Users, their keys and limits, and the system limit: the admin key only.</summary>
+public static partial class AdminApi
+{
+    public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(policy => policy.RequireRole(ApiKeyAuthentication.AdminRole));
+        group.MapPost("/users", CreateUser);
+        group.MapGet("/users", ListUsers);
+        group.MapPut("/users/{id}/limits", SetUserLimit);
+        group.MapPost("/users/{id}/keys", RotateKey);
+        group.MapGet("/system", GetSystem);
+        group.MapPut("/system", SetSystem);
+        return group;
+    }
+
+    public static async Task<Results<Created<CreatedUser>, ValidationProblem, ProblemHttpResult>> CreateUser(
+        CreateUserRequest request, UserStore users, IOptions<LimitsOptions> limits, TimeProvider time)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Id) || !UserIdPattern().IsMatch(request.Id))
+        {
+            errors["id"] = ["Required: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Name)) errors["name"] = ["Required."];
+        var limit = request.ConcurrentCallsLimit ?? limits.Value.DefaultUserConcurrency;
+        if (limit is < 1 or > 1000) errors["concurrentCallsLimit"] = ["Must be between 1 and 1000."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        var key = NodeSecrets.Generate("cc_");
+        if (!await users.CreateAsync(request.Id!, request.Name!.Trim(), limit, NodeSecrets.Hash(key), UnixMs.From(time.GetUtcNow())))
+        {
+            return Problems.Conflict($"A user with id '{request.Id}' already exists.");
+        }
+
+        return TypedResults.Created($"/api/admin/users/{request.Id}", new CreatedUser(request.Id!, request.Name.Trim(), limit, key));
+    }
+
+    public static async Task<Ok<IReadOnlyList<UserSummary>>> ListUsers(UserStore users) =>
+        TypedResults.Ok<IReadOnlyList<UserSummary>>((await users.ListUsageAsync()).Select(UserSummary.From).ToArray());
+
+    public static async Task<Results<Ok<UserSummary>, ValidationProblem, ProblemHttpResult>> SetUserLimit(
+        string id, SetLimitRequest request, UserStore users, IGrainFactory grains, TimeProvider time)
+    {
+        if (request.ConcurrentCallsLimit is not (>= 1 and <= 1000))
+        {
+            return Problems.Invalid("concurrentCallsLimit", "Must be between 1 and 1000.");
+        }
+
+        if (!await users.SetLimitAsync(id, request.ConcurrentCallsLimit.Value, UnixMs.From(time.GetUtcNow())))
+        {
+            return Problems.NotFound($"No user '{id}'.");
+        }
+
+        await grains.GetGrain<ISystemConcurrencyGrain>(ISystemConcurrencyGrain.Key).LimitsChanged();
+        return TypedResults.Ok(UserSummary.From((await users.GetUsageAsync(id))!));
+    }
+
+    public static async Task<Results<Created<NewApiKey>, ProblemHttpResult>> RotateKey(string id, UserStore users, TimeProvider time)
+    {
+        var key = NodeSecrets.Generate("cc_");
+        return await users.ReplaceKeyAsync(id, NodeSecrets.Hash(key), UnixMs.From(time.GetUtcNow()))
+            ? TypedResults.Created($"/api/admin/users/{id}", new NewApiKey(key))
+            : Problems.NotFound($"No user '{id}'.");
+    }
+
+    public static async Task<Ok<SystemSummary>> GetSystem(UserStore users) => TypedResults.Ok(await SummariseAsync(users));
+
+    public static async Task<Results<Ok<SystemSummary>, ValidationProblem>> SetSystem(
+        SetSystemLimitRequest request, UserStore users, IGrainFactory grains, TimeProvider time)
+    {
+        if (request.SystemConcurrentCallsLimit is not (>= 1 and <= 100000))
+        {
+            return Problems.Invalid("systemConcurrentCallsLimit", "Must be between 1 and 100000.");
+        }
+
+        await users.SetSystemLimitAsync(request.SystemConcurrentCallsLimit.Value, UnixMs.From(time.GetUtcNow()));
+        await grains.GetGrain<ISystemConcurrencyGrain>(ISystemConcurrencyGrain.Key).LimitsChanged();
+        return TypedResults.Ok(await SummariseAsync(users));
+    }
+
+    private static async Task<SystemSummary> SummariseAsync(UserStore users)
+    {
+        var usage = await users.ListUsageAsync();
+        return new SystemSummary(
+            await users.GetSystemLimitAsync(), usage.Sum(u => u.ActiveCalls), usage.Sum(u => u.QueuedCalls),
+            usage.Select(u => new SystemUsage(u.Id, u.ActiveCalls, u.QueuedCalls)).ToArray());
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    private static partial Regex UserIdPattern();
+}

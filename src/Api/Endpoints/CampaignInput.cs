@@ -1,0 +1,92 @@
+using System.Globalization;
+using CallCampaigns.Api.Contracts;
+using CallCampaigns.Domain.Campaigns;
+using CallCampaigns.Domain.Scheduling;
+using CallCampaigns.Ledger.Campaigns;
+
+namespace CallCampaigns.Api.Endpoints;
+
+/// <summary>Checks a new campaign's fields and fills in the defaults; every problem is reported against its field.</summary>
+public static class CampaignInput
+{
+    private const int MaxRetryDelayMinutes = 7 * 24 * 60;
+
+    public static (CampaignRow? Campaign, Dictionary<string, string[]> Errors) Read(
+        CreateCampaignRequest request, string userId, ApiDefaults defaults, IReadOnlyCollection<string> agentIds, DateTimeOffset now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Fail(string field, string message) => errors[field] = [message];
+
+        if (string.IsNullOrWhiteSpace(request.AgentId)) Fail("agentId", "Required: the Bolna agent that makes the calls.");
+        else if (agentIds.Count > 0 && !agentIds.Contains(request.AgentId)) Fail("agentId", $"Unknown agent '{request.AgentId}'. GET /api/agents lists them.");
+
+        var first = Time(request.FirstCallTime, "firstCallTime", Fail);
+        var last = Time(request.LastCallTime, "lastCallTime", Fail);
+        if (first is not null && first == last) Fail("lastCallTime", "Must differ from firstCallTime (a later time, or an earlier one for a window that crosses midnight).");
+
+        var zone = string.IsNullOrWhiteSpace(request.TimeZone) ? defaults.DefaultTimeZone : request.TimeZone.Trim();
+        if (!TimeZones.IsKnown(zone)) Fail("timeZone", $"Unknown time zone '{zone}': use an IANA name such as Europe/London.");
+
+        var today = TimeZones.IsKnown(zone) ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZones.Find(zone)).DateTime) : DateOnly.FromDateTime(now.UtcDateTime);
+        var start = string.IsNullOrWhiteSpace(request.StartDate) ? today : Date(request.StartDate, "startDate", Fail);
+        var end = string.IsNullOrWhiteSpace(request.EndDate) ? null : Date(request.EndDate, "endDate", Fail);
+        if (start is { } s && s < today) Fail("startDate", $"Must be today ({today:yyyy-MM-dd} in {zone}) or later.");
+        if (start is { } from && end is { } to && to < from) Fail("endDate", "Must not be before startDate.");
+
+        var pacing = string.IsNullOrWhiteSpace(request.Pacing) ? Pacing.Spread : request.Pacing.Trim().ToLowerInvariant();
+        if (!Pacing.IsKnown(pacing)) Fail("pacing", "Must be 'spread' or 'asap'.");
+
+        var retry = request.Retry;
+        var maxAttempts = retry?.MaxAttempts ?? 1;
+        var delay = retry?.DelayMinutes ?? 0;
+        var on = (retry?.On ?? (maxAttempts > 1 ? RetryPolicy.RetryableOutcomes : [])).Select(o => o.Trim().ToLowerInvariant()).Distinct().ToArray();
+        if (maxAttempts is < 1 or > 5) Fail("retry.maxAttempts", "Must be between 1 and 5.");
+        if (delay is < 0 or > MaxRetryDelayMinutes) Fail("retry.delayMinutes", $"Must be between 0 and {MaxRetryDelayMinutes}.");
+        if (on.Except(RetryPolicy.RetryableOutcomes).ToArray() is { Length: > 0 } unknown)
+        {
+            Fail("retry.on", $"Unknown outcome(s) {string.Join(", ", unknown)}: use busy, no-answer, failed.");
+        }
+
+        if (request.Name is { Length: > 200 }) Fail("name", "At most 200 characters.");
+        if (errors.Count > 0) return (null, errors);
+
+        var nowMs = now.ToUnixTimeMilliseconds();
+        return (new CampaignRow
+        {
+            UserId = userId,
+            Name = string.IsNullOrWhiteSpace(request.Name) ? $"Campaign {now.UtcDateTime:MMM d, yyyy HH:mm}" : request.Name.Trim(),
+            Description = Clean(request.Description),
+            AgentId = request.AgentId!.Trim(),
+            FromPhoneNumber = Clean(request.FromPhoneNumber),
+            NextAction = Clean(request.NextAction),
+            FirstCallTime = first!.Value.ToString("HH:mm", CultureInfo.InvariantCulture),
+            LastCallTime = last!.Value.ToString("HH:mm", CultureInfo.InvariantCulture),
+            TimeZone = zone,
+            StartDate = start!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            EndDate = end?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Pacing = pacing,
+            RetryMaxAttempts = maxAttempts,
+            RetryDelayMinutes = delay,
+            RetryOn = string.Join(',', on),
+            Status = start > today ? CampaignStatus.Scheduled : CampaignStatus.Active,
+            CreatedAt = nowMs,
+            UpdatedAt = nowMs,
+        }, errors);
+    }
+
+    private static TimeOnly? Time(string? value, string field, Action<string, string> fail)
+    {
+        if (TimeOnly.TryParseExact(value?.Trim(), ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)) return time;
+        fail(field, "Required, as a time of day HH:mm (00:00 to 23:59).");
+        return null;
+    }
+
+    private static DateOnly? Date(string value, string field, Action<string, string> fail)
+    {
+        if (DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
+        fail(field, "A date YYYY-MM-DD.");
+        return null;
+    }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using System.Text.Json;
+using CallCampaigns.Api.Auth;
+using CallCampaigns.Api.Contracts;
+using CallCampaigns.Domain.Contacts;
+using CallCampaigns.Ledger.Contacts;
+using CallCampaigns.Ledger.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CallCampaigns.Api.Endpoints;
+
+/// <summary>A user's contacts, unique by E.164 number.</summary>
+public static class ContactsApi
+{
+    public static RouteGroupBuilder MapContactsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/contacts").WithTags("Contacts").RequireAuthorization(MeApi.UserPolicy);
+        group.MapPost("/", Create);
+        group.MapGet("/", List);
+        group.MapGet("/{id:long}", Get);
+        return group;
+    }
+
+    public static async Task<Results<Created<Contact>, ValidationProblem, ProblemHttpResult>> Create(
+        CreateContactRequest request, ClaimsPrincipal caller, ContactStore contacts, IOptions<ApiDefaults> defaults, TimeProvider time)
+    {
+        var (e164, error) = PhoneNumberRules.Normalise(request.PhoneNumber, defaults.Value.DefaultRegion);
+        if (e164 is null) return Problems.Invalid("phoneNumber", $"Invalid phone number: {error}.");
+        var now = UnixMs.From(time.GetUtcNow());
+        var row = new ContactRow
+        {
+            UserId = caller.UserId(),
+            PhoneNumber = e164,
+            Name = Clean(request.Name),
+            Email = Clean(request.Email),
+            Company = Clean(request.Company),
+            CustomFields = JsonSerializer.Serialize(request.CustomFields ?? []),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        var (id, created) = await contacts.CreateAsync(row);
+        if (!created)
+        {
+            return TypedResults.Problem(
+                statusCode: 409, title: "Conflict", detail: $"A contact with number {e164} already exists (id {id}).",
+                extensions: new Dictionary<string, object?> { ["existingId"] = id });
+        }
+
+        return TypedResults.Created($"/api/contacts/{id}", Contact.From((await contacts.GetAsync(row.UserId, id))!));
+    }
+
+    public static async Task<Results<Ok<Paged<Contact>>, ValidationProblem>> List(
+        ClaimsPrincipal caller, ContactStore contacts, string? search, int? page, int? pageSize)
+    {
+        if (Paging.Check(page, pageSize) is { } invalid) return invalid;
+        var (p, size) = Paging.Of(page, pageSize);
+        var (items, total) = await contacts.ListAsync(caller.UserId(), search, p, size);
+        return TypedResults.Ok(new Paged<Contact>(items.Select(Contact.From).ToArray(), total, p, size));
+    }
+
+    public static async Task<Results<Ok<Contact>, ProblemHttpResult>> Get(long id, ClaimsPrincipal caller, ContactStore contacts) =>
+        await contacts.GetAsync(caller.UserId(), id) is { } row
+            ? TypedResults.Ok(Contact.From(row))
+            : Problems.NotFound($"No contact {id}.");
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
+
+/// <summary>Paging parameters: page from 1, page size 1 to 200 (default 50).</summary>
+public static class Paging
+{
+    public const int MaxPageSize = 200;
+
+    public static (int Page, int PageSize) Of(int? page, int? pageSize) => (page ?? 1, pageSize ?? 50);
+
+    public static ValidationProblem? Check(int? page, int? pageSize)
+    {
+        if (page is < 1) return Problems.Invalid("page", "Pages start at 1.");
+        if (pageSize is < 1 or > MaxPageSize) return Problems.Invalid("pageSize", $"Page size must be between 1 and {MaxPageSize}.");
+        return null;
+    }
+}

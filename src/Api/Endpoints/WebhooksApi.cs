@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+using System.Text;
+using CallCampaigns.Bolna;
+using CallCampaigns.Grains.Abstractions;
+using CallCampaigns.Ledger.Calls;
+using CallCampaigns.Ledger.Infrastructure;
+using CallCampaigns.Silo;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CallCampaigns.Api.Endpoints;
+
+/// <summary>
+/// Bolna's execution webhooks. The secret is checked in constant time; the body is stored raw before anything
+/// else; the call it is about applies it. Nothing here calls out of the node.
+/// </summary>
+public static class WebhooksApi
+{
+    private const int MaxBodyBytes = 1 << 20;
+
+    public sealed record Accepted(string ExecutionId, string Status, bool Known);
+
+    public static RouteGroupBuilder MapWebhooksApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/webhooks").WithTags("Webhooks").AllowAnonymous();
+        group.MapPost("/bolna", Receive);
+        return group;
+    }
+
+    public static async Task<Results<Ok<Accepted>, Accepted<Accepted>, ProblemHttpResult>> Receive(
+        HttpRequest request, string? token, NodeSecrets secrets, CallEventStore events, IGrainFactory grains,
+        TimeProvider time, ILoggerFactory loggers)
+    {
+        var presented = token ?? request.Headers["X-Webhook-Token"].ToString();
+        if (!SecretMatches(presented, secrets.WebhookSecret))
+        {
+            return TypedResults.Problem(statusCode: 401, title: "Unauthorized", detail: "Present the webhook secret as ?token= or X-Webhook-Token.");
+        }
+
+        if (request.ContentLength > MaxBodyBytes) return TypedResults.Problem(statusCode: 413, title: "Payload Too Large", detail: "Webhook bodies are at most 1 MB.");
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+        var (update, error) = BolnaWebhook.Parse(body);
+        if (update is null) return TypedResults.Problem(statusCode: 400, title: "Bad Request", detail: error);
+
+        var owner = await events.RecordAsync(update.ExecutionId, update.Status, body, UnixMs.From(time.GetUtcNow()));
+        if (owner is null)
+        {
+            loggers.CreateLogger(typeof(WebhooksApi)).LogInformation(
+                "Webhook for unknown execution {ExecutionId} ({Status}) logged", update.ExecutionId, update.Status);
+            return TypedResults.Accepted((string?)null, new Accepted(update.ExecutionId, update.Status, false));
+        }
+
+        await grains.GetGrain<ICampaignGrain>(owner.CampaignId).ApplyCallUpdate(update);
+        return TypedResults.Ok(new Accepted(update.ExecutionId, update.Status, true));
+    }
+
+    private static bool SecretMatches(string? presented, string secret) =>
+        presented is not null && CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+}

@@ -1,0 +1,101 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using CallCampaigns.Domain.Calls;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CallCampaigns.Bolna;
+
+/// <summary>Where the simulator posts its webhooks: this node's own webhook URL, known once the server listens.</summary>
+public sealed class SimulatorWebhookTarget
+{
+    public Uri? WebhookUrl { get; set; }
+}
+
+/// <summary>
+/// The built-in dialer of the embedded default: answers dials like Bolna and posts realistic webhook sequences
+/// (initiated, ringing, in-progress, call-disconnected, completed; or busy, no-answer, failed) to the node itself.
+/// </summary>
+public sealed class CallSimulator(
+    IOptions<SimulatorOptions> options,
+    SimulatorWebhookTarget target,
+    IHttpClientFactory httpClients,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILogger<CallSimulator> logger) : IDialer
+{
+    public const string HttpClientName = "simulator";
+
+    public static readonly IReadOnlyList<AgentInfo> Agents =
+    [
+        new("sim-sales-agent", "Sales assistant (simulated)"),
+        new("sim-reminder-agent", "Appointment reminder (simulated)"),
+    ];
+
+    public Task<DialResult> DialAsync(DialRequest request, CancellationToken cancellationToken)
+    {
+        if (!Agents.Any(agent => agent.Id == request.AgentId))
+        {
+            return Task.FromResult(DialResult.Failed(DialOutcome.Rejected, $"Agent '{request.AgentId}' does not exist in the simulator"));
+        }
+
+        var call = SimulatedCall.Plan(
+            SimulatedCall.NewExecutionId(time.GetUtcNow()), request.AgentId, request.PhoneNumber, time.GetUtcNow(), options.Value);
+        _ = Task.Run(() => PlayAsync(call, lifetime.ApplicationStopping), CancellationToken.None);
+        return Task.FromResult(DialResult.Accepted(call.ExecutionId));
+    }
+
+    public Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(CancellationToken cancellationToken) => Task.FromResult(Agents);
+
+    public Task<CallUpdate?> LookupAsync(string executionId, CancellationToken cancellationToken)
+    {
+        if (!SimulatedCall.TryReadDialTime(executionId, out var dialledAt)) return Task.FromResult<CallUpdate?>(null);
+        var call = SimulatedCall.Plan(executionId, "", "", dialledAt, options.Value);
+        var elapsed = time.GetUtcNow() - dialledAt;
+        var step = call.Steps.LastOrDefault(s => s.After <= elapsed) ?? call.Steps[0];
+        return Task.FromResult(BolnaWebhook.Read(System.Text.Json.JsonSerializer.SerializeToElement(step.Body)).Update);
+    }
+
+    private async Task PlayAsync(SimulatedCall call, CancellationToken stopping)
+    {
+        try
+        {
+            var started = time.GetUtcNow();
+            using var http = httpClients.CreateClient(HttpClientName);
+            foreach (var step in call.Steps)
+            {
+                var wait = started + step.After - time.GetUtcNow();
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, time, stopping);
+                await PostAsync(http, step.Body, stopping);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The node is stopping; a look-up after restart tells the rest of this call.
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Simulated call {ExecutionId} stopped early", call.ExecutionId);
+        }
+    }
+
+    private async Task PostAsync(HttpClient http, JsonObject body, CancellationToken stopping)
+    {
+        // Like Bolna, retry a failed delivery a few times.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var url = target.WebhookUrl ?? throw new InvalidOperationException("The simulator has no webhook URL yet");
+                using var response = await http.PostAsJsonAsync(url, body, stopping);
+                if (response.IsSuccessStatusCode || attempt >= 3) return;
+            }
+            catch (HttpRequestException) when (attempt < 3)
+            {
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(attempt), time, stopping);
+        }
+    }
+}

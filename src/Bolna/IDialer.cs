@@ -1,0 +1,16 @@
+using CallCampaigns.Domain.Calls;
+
+namespace CallCampaigns.Bolna;
+
+/// <summary>Places calls: Bolna's API, or the built-in simulator that behaves like it.</summary>
+public interface IDialer
+{
+    /// <summary>Sends one dial request. Never throws for a refused or failed request: the result says what happened.</summary>
+    Task<DialResult> DialAsync(DialRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The agents calls can be placed with.</summary>
+    Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(CancellationToken cancellationToken);
+
+    /// <summary>What the provider knows now of one execution (as a webhook would say it); null when it knows nothing.</summary>
+    Task<CallUpdate?> LookupAsync(string executionId, CancellationToken cancellationToken);
+}

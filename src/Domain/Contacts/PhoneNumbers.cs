@@ -1,0 +1,50 @@
+using PhoneNumbers;
+
+namespace CallCampaigns.Domain.Contacts;
+
+/// <summary>Phone numbers as the system keeps them: E.164, read with libphonenumber.</summary>
+public static class PhoneNumberRules
+{
+    private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+
+    /// <summary>
+    /// The number in E.164 form, or the reason it cannot be called. <paramref name="region"/> (ISO 3166 alpha-2)
+    /// reads numbers written without a country code.
+    /// </summary>
+    public static (string? E164, string? Error) Normalise(string? raw, string? region)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return (null, "missing phone number");
+        var text = raw.Trim();
+        if (text.StartsWith("00", StringComparison.Ordinal)) text = "+" + text[2..];
+        PhoneNumber number;
+        try
+        {
+            number = Util.Parse(text, string.IsNullOrWhiteSpace(region) ? null : region.Trim().ToUpperInvariant());
+        }
+        catch (NumberParseException e)
+        {
+            return (null, e.ErrorType switch
+            {
+                ErrorType.INVALID_COUNTRY_CODE => "no country code, and no default region to read it with",
+                ErrorType.NOT_A_NUMBER => "not a phone number",
+                ErrorType.TOO_SHORT_NSN or ErrorType.TOO_SHORT_AFTER_IDD => "too short to be a phone number",
+                ErrorType.TOO_LONG => "too long to be a phone number",
+                _ => e.Message,
+            });
+        }
+
+        if (!Util.IsValidNumber(number))
+        {
+            var reason = Util.IsPossibleNumberWithReason(number) switch
+            {
+                PhoneNumberUtil.ValidationResult.TOO_SHORT => "too short for its country",
+                PhoneNumberUtil.ValidationResult.TOO_LONG => "too long for its country",
+                PhoneNumberUtil.ValidationResult.INVALID_COUNTRY_CODE => "unknown country code",
+                _ => "not a valid number for its country",
+            };
+            return (null, reason);
+        }
+
+        return (Util.Format(number, PhoneNumberFormat.E164), null);
+    }
+}

@@ -1,0 +1,2 @@
+global using CallCampaigns.Domain.Calls;
+global using Orleans.Concurrency;

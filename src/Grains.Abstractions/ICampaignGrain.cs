@@ -1,0 +1,44 @@
+using CallCampaigns.Domain.Calls;
+
+namespace CallCampaigns.Grains.Abstractions;
+
+/// <summary>
+/// One campaign: owns its lifecycle and its queue, keeps to its window, dials through leased slots, and applies
+/// the outcomes of its calls. Keyed by the campaign's id.
+/// </summary>
+public interface ICampaignGrain : IGrainWithIntegerKey
+{
+    /// <summary>Looks at the campaign afresh and dials whatever is due: after creation, on node start, on any change.</summary>
+    Task Wake();
+
+    /// <summary>Applies what Bolna reported about one of this campaign's calls.</summary>
+    Task ApplyCallUpdate(CallUpdate update);
+
+    /// <summary>The dialer's answer to one dial request.</summary>
+    Task DialAnswered(DialRequest request, DialResult result);
+
+    /// <summary>Slots the campaign's user passes on to it; they are used at once or given back.</summary>
+    [OneWay]
+    Task SlotsGranted(IReadOnlyList<long> leaseIds);
+
+    /// <summary>Stops new dials; calls in flight finish.</summary>
+    Task<LifecycleResult> Pause();
+
+    /// <summary>Continues a paused campaign.</summary>
+    Task<LifecycleResult> Resume();
+
+    /// <summary>Cancels every queued item; calls in flight finish. Final.</summary>
+    Task<LifecycleResult> Cancel();
+
+    /// <summary>Gives up on a dial whose outcome cannot be learnt: the item fails and its slot is freed, never dialled again for that attempt.</summary>
+    Task ResolveUnknownDial(long itemId, int attempt, string reason);
+}
+
+/// <summary>Whether a lifecycle move happened; <see cref="Error"/> says why not.</summary>
+[GenerateSerializer, Immutable, Alias("LifecycleResult")]
+public sealed record LifecycleResult([property: Id(0)] bool Done, [property: Id(1)] string? Error)
+{
+    public static LifecycleResult Ok { get; } = new(true, null);
+
+    public static LifecycleResult NotAllowed(string why) => new(false, why);
+}

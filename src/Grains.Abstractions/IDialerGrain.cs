@@ -1,0 +1,17 @@
+using CallCampaigns.Domain.Calls;
+
+namespace CallCampaigns.Grains.Abstractions;
+
+/// <summary>
+/// Sends dial requests to Bolna (or the simulator) outside the campaign's turn, and reports each answer back to
+/// the campaign with <see cref="ICampaignGrain.DialAnswered"/>. A stateless worker: any number run beside each other.
+/// </summary>
+public interface IDialerGrain : IGrainWithIntegerKey
+{
+    [OneWay]
+    Task Dial(DialRequest request);
+
+    /// <summary>Asks the provider about one call and applies the answer to its campaign as if it were a webhook.</summary>
+    [OneWay]
+    Task LookUp(long campaignId, string executionId);
+}

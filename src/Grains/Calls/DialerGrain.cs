@@ -1,0 +1,42 @@
+using CallCampaigns.Bolna;
+
+namespace CallCampaigns.Grains.Calls;
+
+/// <summary>
+/// Sends dial requests and look-ups to Bolna (or the simulator) outside any campaign's turn. Stateless and
+/// reentrant: one activation keeps many requests in flight.
+/// </summary>
+[StatelessWorker, Reentrant]
+public sealed class DialerGrain(IDialer dialer, ILogger<DialerGrain> logger) : Grain, IDialerGrain
+{
+    async Task IDialerGrain.Dial(DialRequest request)
+    {
+        DialResult result;
+        try
+        {
+            result = await dialer.DialAsync(request, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Dial for campaign {CampaignId} item {ItemId} failed unexpectedly", request.CampaignId, request.ItemId);
+            result = DialResult.Failed(DialOutcome.Unknown, e.Message);
+        }
+
+        await GrainFactory.GetGrain<ICampaignGrain>(request.CampaignId).DialAnswered(request, result);
+    }
+
+    async Task IDialerGrain.LookUp(long campaignId, string executionId)
+    {
+        try
+        {
+            if (await dialer.LookupAsync(executionId, CancellationToken.None) is { } update)
+            {
+                await GrainFactory.GetGrain<ICampaignGrain>(campaignId).ApplyCallUpdate(update);
+            }
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Look-up of call {ExecutionId} failed; it will be tried again", executionId);
+        }
+    }
+}

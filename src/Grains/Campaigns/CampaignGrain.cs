@@ -1,0 +1,239 @@
+using CallCampaigns.Ledger.Campaigns;
+using CallCampaigns.Ledger.Infrastructure;
+using CallCampaigns.Ledger.Queue;
+using CallCampaigns.Ledger.Slots;
+
+namespace CallCampaigns.Grains.Campaigns;
+
+/// <summary>
+/// One campaign. Every change (a new item, a granted slot, a call's news, a lifecycle move, a timer or reminder)
+/// ends in <see cref="PumpAsync"/>, which reads the campaign afresh, dials what is due with the slots it holds,
+/// tells its user how many more it could use, and arranges to be woken for what comes next.
+/// The queue lives in the ledger; the grain holds only the slots granted to it but not yet used.
+/// </summary>
+public sealed class CampaignGrain(
+    CampaignStore campaigns,
+    QueueStore queue,
+    SlotLeaseStore leases,
+    CallOutcomes outcomes,
+    TimeProvider time,
+    IOptions<EngineOptions> options,
+    ILogger<CampaignGrain> logger) : Grain, ICampaignGrain, IRemindable
+{
+    private const string WakeReminder = "wake";
+    private readonly Queue<long> _slots = new();
+    private int _released;
+    private int _reportedDemand;
+    private CampaignRow? _campaign;
+    private IGrainTimer? _timer;
+    private (TimeSpan Due, TimeSpan Period)? _reminder;
+
+    private long Id => this.GetPrimaryKeyLong();
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    Task ICampaignGrain.Wake() => PumpAsync();
+
+    async Task ICampaignGrain.SlotsGranted(IReadOnlyList<long> leaseIds)
+    {
+        foreach (var leaseId in leaseIds) _slots.Enqueue(leaseId);
+        await PumpAsync();
+    }
+
+    async Task ICampaignGrain.ApplyCallUpdate(CallUpdate update)
+    {
+        if (await CurrentAsync() is { } campaign && await outcomes.ApplyAsync(campaign, update)) _released++;
+        await PumpAsync();
+    }
+
+    async Task ICampaignGrain.DialAnswered(DialRequest request, DialResult result)
+    {
+        if (await CurrentAsync() is not { } campaign) return;
+        var now = UnixMs.From(Now);
+        switch (result.Outcome)
+        {
+            case DialOutcome.Accepted:
+                foreach (var early in await queue.RecordDialAcceptedAsync(Id, request.ItemId, request.Attempt, result.ExecutionId!, now))
+                {
+                    if (Bolna.BolnaWebhook.Parse(early).Update is { } update && await outcomes.ApplyAsync(campaign, update)) _released++;
+                }
+
+                break;
+            case DialOutcome.Rejected:
+                logger.LogWarning("Campaign {CampaignId} item {ItemId} dial rejected: {Reason}", Id, request.ItemId, result.Reason);
+                if (await queue.RecordDialRejectedAsync(Id, request.ItemId, request.Attempt, "dial-rejected", result.Reason ?? "rejected", now)) _released++;
+                break;
+            case DialOutcome.Unauthorized:
+                logger.LogError("Campaign {CampaignId} paused: the Bolna key was refused ({Reason})", Id, result.Reason);
+                if (await queue.ReturnToQueueAsync(Id, request.ItemId, request.Attempt, null, now)) _released++;
+                if (campaign.Status is CampaignStatus.Active or CampaignStatus.Scheduled)
+                {
+                    await campaigns.SetStatusAsync(Id, CampaignStatus.Paused, $"Bolna refused the API key: {result.Reason}", now);
+                }
+
+                break;
+            case DialOutcome.RateLimited:
+                var notBefore = Now + (result.RetryAfter ?? options.Value.RateLimitBackoff);
+                if (await queue.ReturnToQueueAsync(Id, request.ItemId, request.Attempt, UnixMs.From(notBefore), now)) _released++;
+                break;
+            default:
+                // The call may have been placed: keep its slot until the reconciler learns what happened.
+                logger.LogWarning("Campaign {CampaignId} item {ItemId}: dial outcome unknown ({Reason})", Id, request.ItemId, result.Reason);
+                break;
+        }
+
+        await PumpAsync();
+    }
+
+    async Task ICampaignGrain.ResolveUnknownDial(long itemId, int attempt, string reason)
+    {
+        if (await queue.RecordDialRejectedAsync(Id, itemId, attempt, "unknown", reason, UnixMs.From(Now))) _released++;
+        await PumpAsync();
+    }
+
+    Task<LifecycleResult> ICampaignGrain.Pause() => MoveAsync(
+        status => status is CampaignStatus.Active or CampaignStatus.Scheduled, CampaignStatus.Paused, "only an active or scheduled campaign can be paused");
+
+    Task<LifecycleResult> ICampaignGrain.Resume() => MoveAsync(
+        status => status == CampaignStatus.Paused, CampaignStatus.Active, "only a paused campaign can be resumed");
+
+    async Task<LifecycleResult> ICampaignGrain.Cancel()
+    {
+        var result = await MoveAsync(status => !CampaignStatus.IsFinal(status), CampaignStatus.Cancelled, "the campaign has already ended");
+        if (result.Done) await queue.CancelQueuedAsync(Id, "campaign cancelled", UnixMs.From(Now));
+        return result;
+    }
+
+    Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) => PumpAsync();
+
+    private async Task<LifecycleResult> MoveAsync(Func<string, bool> allowed, string to, string notAllowed)
+    {
+        if (await CurrentAsync() is not { } campaign || !allowed(campaign.Status)) return LifecycleResult.NotAllowed(notAllowed);
+        await campaigns.SetStatusAsync(Id, to, null, UnixMs.From(Now));
+        logger.LogInformation("Campaign {CampaignId} is {Status}", Id, to);
+        await PumpAsync();
+        return LifecycleResult.Ok;
+    }
+
+    private async Task<CampaignRow?> CurrentAsync() => _campaign = await campaigns.GetAsync(Id);
+
+    private async Task PumpAsync()
+    {
+        var campaign = await CurrentAsync();
+        var now = Now;
+        if (campaign is not null && campaign.Status == CampaignStatus.Scheduled && campaign.Window().LocalDate(now) >= campaign.Window().StartDate)
+        {
+            await campaigns.SetStatusAsync(Id, CampaignStatus.Active, null, UnixMs.From(now));
+            campaign = await CurrentAsync();
+        }
+
+        if (campaign is null || !CampaignStatus.IsRunning(campaign.Status))
+        {
+            await SettleDemandAsync(0);
+            await ArrangeWakeAsync(campaign, null);
+            return;
+        }
+
+        var window = campaign.Window();
+        if (window.HasEndedAt(now))
+        {
+            await queue.CancelQueuedAsync(Id, "campaign ended", UnixMs.From(now));
+            await SettleDemandAsync(0);
+            await CompleteIfDoneAsync();
+            await ArrangeWakeAsync(await CurrentAsync(), null);
+            return;
+        }
+
+        if (!window.IsOpenAt(now))
+        {
+            await SettleDemandAsync(0);
+            await ArrangeWakeAsync(campaign, window.EarliestStartAtOrAfter(now));
+            return;
+        }
+
+        await DialDueItemsAsync(campaign, now);
+        await CompleteIfDoneAsync();
+        var next = await queue.NextNotBeforeAsync(Id, UnixMs.From(now)) is { } ms ? window.EarliestStartAtOrAfter(UnixMs.ToTime(ms)) : null;
+        await ArrangeWakeAsync(await CurrentAsync(), next);
+    }
+
+    /// <summary>Uses held slots on due items in dispatch order, then asks for as many more as are due.</summary>
+    private async Task DialDueItemsAsync(CampaignRow campaign, DateTimeOffset now)
+    {
+        var nowMs = UnixMs.From(now);
+        var expires = UnixMs.From(now + options.Value.StaleCallAfter);
+        for (var round = 0; round < 8; round++)
+        {
+            var due = await queue.DueItemIdsAsync(Id, nowMs, options.Value.MaxDemandPerCampaign + _slots.Count);
+            var next = 0;
+            while (_slots.Count > 0 && next < due.Count)
+            {
+                var claim = await queue.ClaimAsync(Id, due[next], _slots.Peek(), nowMs, expires);
+                if (claim.IsLeaseGone)
+                {
+                    _slots.Dequeue();
+                    continue;
+                }
+
+                next++;
+                if (claim.Item is not { } item) continue;
+                _slots.Dequeue();
+                await GrainFactory.GetGrain<IDialerGrain>(0).Dial(DialRequests.For(campaign, item));
+            }
+
+            var granted = await SettleDemandAsync(Math.Min(due.Count - next, options.Value.MaxDemandPerCampaign));
+            if (granted == 0) return;
+        }
+    }
+
+    /// <summary>Gives back unused slots and tells the user what this campaign wants now; returns slots newly granted.</summary>
+    private async Task<int> SettleDemandAsync(int wanted)
+    {
+        if (wanted == 0 && _slots.Count > 0)
+        {
+            _released += await leases.ReturnUnboundAsync(_slots.ToArray());
+            _slots.Clear();
+        }
+
+        if (_released == 0 && wanted == _reportedDemand) return 0;
+        if (_campaign is null) return 0;
+        var released = _released;
+        _released = 0;
+        _reportedDemand = wanted;
+        var granted = await GrainFactory.GetGrain<IUserGrain>(IUserGrain.KeyOf(_campaign.UserId)).UpdateDemand(Id, released, wanted);
+        foreach (var leaseId in granted) _slots.Enqueue(leaseId);
+        return granted.Count;
+    }
+
+    private async Task CompleteIfDoneAsync()
+    {
+        if (await CurrentAsync() is { Status: CampaignStatus.Active, QueuedCount: 0, InProgressCount: 0 })
+        {
+            await campaigns.SetStatusAsync(Id, CampaignStatus.Completed, null, UnixMs.From(Now));
+            logger.LogInformation("Campaign {CampaignId} completed", Id);
+        }
+    }
+
+    /// <summary>
+    /// A timer for the next thing due (a not-before time, a window opening); a reminder as the durable safety net:
+    /// every <see cref="EngineOptions.SafetyNetPeriod"/> while the campaign runs, none once it is final.
+    /// </summary>
+    private async Task ArrangeWakeAsync(CampaignRow? campaign, DateTimeOffset? next)
+    {
+        var running = campaign is not null && !CampaignStatus.IsFinal(campaign.Status);
+        await campaigns.SetNextCallAtAsync(Id, campaign is { Status: CampaignStatus.Active or CampaignStatus.Scheduled } ? UnixMs.From(next) : null);
+        var due = next is { } at ? at - Now : (TimeSpan?)null;
+        if (due is { } wait && running)
+        {
+            _timer ??= this.RegisterGrainTimer(PumpAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+            _timer.Change(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, Timeout.InfiniteTimeSpan);
+        }
+
+        var period = options.Value.SafetyNetPeriod;
+        (TimeSpan, TimeSpan)? wanted = running ? (period, period) : null;
+        if (wanted == _reminder) return;
+        if (wanted is { } reminder) await this.RegisterOrUpdateReminder(WakeReminder, reminder.Item1, reminder.Item2);
+        else if (await this.GetReminder(WakeReminder) is { } existing) await this.UnregisterReminder(existing);
+        _reminder = wanted;
+    }
+}

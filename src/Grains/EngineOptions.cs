@@ -1,0 +1,25 @@
+namespace CallCampaigns.Grains;
+
+/// <summary>Configuration section <c>Engine</c>: how campaigns pace themselves and how slots are kept honest.</summary>
+public sealed class EngineOptions
+{
+    public const string Section = "Engine";
+
+    /// <summary>Most slots one campaign asks for at once.</summary>
+    public int MaxDemandPerCampaign { get; set; } = 50;
+
+    /// <summary>A granted slot that no item took within this time is reclaimed (its grant message was lost).</summary>
+    public TimeSpan UnboundLeaseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a call's slot is held without news before the provider is asked about it. Bolna's final webhook can
+    /// come minutes after the line ends, so the look-up waits well past that.
+    /// </summary>
+    public TimeSpan StaleCallAfter { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>While a window is open, a reminder with this period wakes the campaign even if its activation died.</summary>
+    public TimeSpan SafetyNetPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>After Bolna says 429 without a Retry-After, the campaign waits this long before dialling again.</summary>
+    public TimeSpan RateLimitBackoff { get; set; } = TimeSpan.FromSeconds(5);
+}

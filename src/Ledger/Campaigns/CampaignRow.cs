@@ -1,0 +1,58 @@
+using System.Globalization;
+using CallCampaigns.Domain.Campaigns;
+using CallCampaigns.Domain.Scheduling;
+
+namespace CallCampaigns.Ledger.Campaigns;
+
+public sealed class CampaignRow
+{
+    public CallWindow Window() => new(
+        TimeOnly.ParseExact(FirstCallTime, "HH:mm", CultureInfo.InvariantCulture),
+        TimeOnly.ParseExact(LastCallTime, "HH:mm", CultureInfo.InvariantCulture),
+        TimeZone,
+        DateOnly.ParseExact(StartDate, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+        EndDate is null ? null : DateOnly.ParseExact(EndDate, "yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+    public RetryPolicy Retry() => new(
+        RetryMaxAttempts, RetryDelayMinutes, RetryOn.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    public long Id { get; init; }
+    public required string UserId { get; init; }
+    public required string Name { get; init; }
+    public string? Description { get; init; }
+    public required string AgentId { get; init; }
+    public string? FromPhoneNumber { get; init; }
+    public string? NextAction { get; init; }
+    /// <summary>HH:mm.</summary>
+    public required string FirstCallTime { get; init; }
+    /// <summary>HH:mm.</summary>
+    public required string LastCallTime { get; init; }
+    public required string TimeZone { get; init; }
+    /// <summary>YYYY-MM-DD.</summary>
+    public required string StartDate { get; init; }
+    public string? EndDate { get; init; }
+    public required string Pacing { get; init; }
+    public int RetryMaxAttempts { get; init; } = 1;
+    public int RetryDelayMinutes { get; init; }
+    /// <summary>Comma-separated outcomes.</summary>
+    public string RetryOn { get; init; } = "";
+    public required string Status { get; init; }
+    public string? StatusReason { get; init; }
+    public int TotalContacts { get; init; }
+    public int QueuedCount { get; init; }
+    public int InProgressCount { get; init; }
+    public int SuccessfulCount { get; init; }
+    public int FailedCount { get; init; }
+    public int CancelledCount { get; init; }
+    public long LastPosition { get; init; }
+    public long? NextCallAt { get; init; }
+    public long CreatedAt { get; init; }
+    public long UpdatedAt { get; init; }
+    public long? EndedAt { get; init; }
+}
+
+/// <summary>A contact joining a campaign: its place in the queue is fixed now.</summary>
+public sealed record NewQueueItem(long ContactId, string PhoneNumber, string? ContactName, int Priority, long? ScheduledFor);
+
+/// <summary>How many of a user's campaigns are in each status.</summary>
+public sealed record CampaignStatusCounts(int Scheduled, int Active, int Paused, int Completed, int Cancelled);

@@ -1,0 +1,144 @@
+using CallCampaigns.Domain.Campaigns;
+using CallCampaigns.Ledger.Infrastructure;
+using Dapper;
+
+namespace CallCampaigns.Ledger.Campaigns;
+
+/// <summary>Campaign definitions, their status and counters, and the items joining them.</summary>
+public sealed class CampaignStore(LedgerDatabase database)
+{
+    /// <summary>Writes a campaign and its first items in one transaction; returns the campaign's id.</summary>
+    public async Task<long> CreateAsync(CampaignRow campaign, IReadOnlyList<NewQueueItem> items)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var id = await connection.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO campaigns (user_id, name, description, agent_id, from_phone_number, next_action,
+                first_call_time, last_call_time, time_zone, start_date, end_date, pacing,
+                retry_max_attempts, retry_delay_minutes, retry_on, status, status_reason, created_at, updated_at)
+            VALUES (@UserId, @Name, @Description, @AgentId, @FromPhoneNumber, @NextAction,
+                @FirstCallTime, @LastCallTime, @TimeZone, @StartDate, @EndDate, @Pacing,
+                @RetryMaxAttempts, @RetryDelayMinutes, @RetryOn, @Status, @StatusReason, @CreatedAt, @UpdatedAt)
+            RETURNING id
+            """,
+            campaign, transaction);
+        await AddItemsAsync(connection, transaction, id, campaign.UserId, items, campaign.CreatedAt);
+        await transaction.CommitAsync();
+        return id;
+    }
+
+    /// <summary>Adds items at the end of the join order, skipping contacts already in the campaign; returns how many joined.</summary>
+    public async Task<int> AddItemsAsync(long campaignId, string userId, IReadOnlyList<NewQueueItem> items, long now)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var added = await AddItemsAsync(connection, transaction, campaignId, userId, items, now);
+        await transaction.CommitAsync();
+        return added;
+    }
+
+    private static async Task<int> AddItemsAsync(
+        System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction,
+        long campaignId, string userId, IReadOnlyList<NewQueueItem> items, long now)
+    {
+        var position = await connection.ExecuteScalarAsync<long>(
+            "SELECT last_position FROM campaigns WHERE id = @campaignId", new { campaignId }, transaction);
+        var added = 0;
+        foreach (var item in items)
+        {
+            var inserted = await connection.ExecuteAsync(
+                """
+                INSERT INTO queue_items (campaign_id, user_id, contact_id, phone_number, contact_name, status,
+                    priority, position, scheduled_for, updated_at)
+                VALUES (@campaignId, @userId, @ContactId, @PhoneNumber, @ContactName, 'queued',
+                    @Priority, @position, @ScheduledFor, @now)
+                ON CONFLICT (campaign_id, contact_id) DO NOTHING
+                """,
+                new { campaignId, userId, item.ContactId, item.PhoneNumber, item.ContactName, item.Priority, position = position + 1, item.ScheduledFor, now },
+                transaction);
+            if (inserted == 1)
+            {
+                position++;
+                added++;
+            }
+        }
+
+        await connection.ExecuteAsync(
+            """
+            UPDATE campaigns SET last_position = @position, total_contacts = total_contacts + @added,
+                queued_count = queued_count + @added, updated_at = @now
+            WHERE id = @campaignId
+            """,
+            new { campaignId, position, added, now }, transaction);
+        return added;
+    }
+
+    /// <summary>A campaign by id, whoever owns it (for the grains).</summary>
+    public async Task<CampaignRow?> GetAsync(long id)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<CampaignRow>("SELECT * FROM campaigns WHERE id = @id", new { id });
+    }
+
+    /// <summary>A campaign by id when <paramref name="userId"/> owns it.</summary>
+    public async Task<CampaignRow?> GetForUserAsync(string userId, long id)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<CampaignRow>(
+            "SELECT * FROM campaigns WHERE id = @id AND user_id = @userId", new { id, userId });
+    }
+
+    public async Task<(IReadOnlyList<CampaignRow> Items, int Total, CampaignStatusCounts Counts)> ListAsync(
+        string userId, string? status, int page, int pageSize)
+    {
+        var offset = (page - 1) * pageSize;
+        var filter = status is null ? "user_id = @userId" : "user_id = @userId AND status = @status";
+        await using var connection = await database.OpenAsync();
+        var counts = (await connection.QueryAsync<(string Status, long Count)>(
+            "SELECT status, count(*) FROM campaigns WHERE user_id = @userId GROUP BY status", new { userId }))
+            .ToDictionary(row => row.Status, row => (int)row.Count);
+        var items = await connection.QueryAsync<CampaignRow>(
+            $"SELECT * FROM campaigns WHERE {filter} ORDER BY id DESC LIMIT @pageSize OFFSET @offset",
+            new { userId, status, pageSize, offset });
+        var total = status is null ? counts.Values.Sum() : counts.GetValueOrDefault(status);
+        return (items.AsList(), total, new CampaignStatusCounts(
+            counts.GetValueOrDefault(CampaignStatus.Scheduled), counts.GetValueOrDefault(CampaignStatus.Active),
+            counts.GetValueOrDefault(CampaignStatus.Paused), counts.GetValueOrDefault(CampaignStatus.Completed),
+            counts.GetValueOrDefault(CampaignStatus.Cancelled)));
+    }
+
+    /// <summary>Ids of campaigns that may still dial: what a starting node wakes up.</summary>
+    public async Task<IReadOnlyList<long>> ListRunningIdsAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<long>(
+            "SELECT id FROM campaigns WHERE status IN ('scheduled', 'active') ORDER BY id")).AsList();
+    }
+
+    public async Task SetStatusAsync(long id, string status, string? reason, long now)
+    {
+        var ended = CampaignStatus.IsFinal(status) ? now : (long?)null;
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync(
+            """
+            UPDATE campaigns SET status = @status, status_reason = @reason, updated_at = @now,
+                ended_at = coalesce(@ended, ended_at)
+            WHERE id = @id
+            """,
+            new { id, status, reason, now, ended });
+    }
+
+    /// <summary>Deletes a campaign with its items and their calls.</summary>
+    public async Task DeleteAsync(long id)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync("DELETE FROM campaigns WHERE id = @id", new { id });
+    }
+
+    public async Task SetNextCallAtAsync(long id, long? nextCallAt)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync("UPDATE campaigns SET next_call_at = @nextCallAt WHERE id = @id", new { id, nextCallAt });
+    }
+}

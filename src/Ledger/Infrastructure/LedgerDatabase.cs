@@ -1,0 +1,90 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace CallCampaigns.Ledger.Infrastructure;
+
+/// <summary>Which database holds the ledger.</summary>
+public enum LedgerDialect
+{
+    Postgres,
+    Sqlite,
+}
+
+/// <summary>
+/// Opens connections to the ledger. PostgreSQL in cluster mode; an SQLite file in the embedded default.
+/// The few places where the two dialects differ ask <see cref="Dialect"/>.
+/// </summary>
+public sealed class LedgerDatabase : IDisposable
+{
+    private readonly NpgsqlDataSource? _postgres;
+    private readonly string? _sqlite;
+
+    static LedgerDatabase()
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+    }
+
+    private LedgerDatabase(NpgsqlDataSource? postgres, string? sqlite)
+    {
+        _postgres = postgres;
+        _sqlite = sqlite;
+    }
+
+    public LedgerDialect Dialect => _postgres is null ? LedgerDialect.Sqlite : LedgerDialect.Postgres;
+
+    /// <summary>The connection string, for the migration runner.</summary>
+    public string ConnectionString => _postgres?.ConnectionString ?? _sqlite!;
+
+    public static LedgerDatabase ForPostgres(string connectionString) =>
+        new(NpgsqlDataSource.Create(connectionString), null);
+
+    /// <summary>An SQLite ledger in <paramref name="file"/>, created when missing.</summary>
+    public static LedgerDatabase ForSqliteFile(string file)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = file,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            ForeignKeys = true,
+            DefaultTimeout = 30,
+            Pooling = true,
+        };
+        return new LedgerDatabase(null, builder.ToString());
+    }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        if (_postgres is not null) return await _postgres.OpenConnectionAsync(cancellationToken);
+
+        var connection = new SqliteConnection(_sqlite);
+        await connection.OpenAsync(cancellationToken);
+        // WAL lets readers (listings, the API) run beside the single writer; busy_timeout waits out short write locks.
+        await connection.ExecuteAsync("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;");
+        return connection;
+    }
+
+    /// <summary>
+    /// Starts a transaction that serialises with every other writer that takes it: on PostgreSQL it locks the one
+    /// system settings row; on SQLite every write transaction is already exclusive (BEGIN IMMEDIATE).
+    /// Used where a decision must see every earlier decision, such as granting slots under the limits.
+    /// </summary>
+    public async Task<DbTransaction> BeginSerializedAsync(DbConnection connection, CancellationToken cancellationToken = default)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (Dialect == LedgerDialect.Postgres)
+        {
+            await connection.ExecuteAsync("SELECT 1 FROM system_settings WHERE id = 1 FOR UPDATE", transaction: transaction);
+        }
+
+        return transaction;
+    }
+
+    /// <summary>Case-insensitive LIKE.</summary>
+    public string ILike => Dialect == LedgerDialect.Postgres ? "ILIKE" : "LIKE";
+
+    public void Dispose() => _postgres?.Dispose();
+}

@@ -1,0 +1,100 @@
+namespace CallCampaigns.Ledger.Queue;
+
+public sealed class QueueItemRow
+{
+    public long Id { get; init; }
+    public long CampaignId { get; init; }
+    public required string UserId { get; init; }
+    public long? ContactId { get; init; }
+    public required string PhoneNumber { get; init; }
+    public string? ContactName { get; init; }
+    public required string Status { get; init; }
+    public int Priority { get; init; }
+    public long Position { get; init; }
+    public long? ScheduledFor { get; init; }
+    public int Attempts { get; init; }
+    public string? ExecutionId { get; init; }
+    public string? Outcome { get; init; }
+    public string? FailureReason { get; init; }
+    public bool Connected { get; init; }
+    public long? StartedAt { get; init; }
+    public long? EndedAt { get; init; }
+    public double? DurationSeconds { get; init; }
+    public double? CostCents { get; init; }
+    public string? Transcript { get; init; }
+    public string? Summary { get; init; }
+    public string? RecordingUrl { get; init; }
+    public string? HangupReason { get; init; }
+    public long UpdatedAt { get; init; }
+}
+
+/// <summary>An item just claimed for a dial, with what the dial request needs to know about the person.</summary>
+public sealed class ClaimedItem
+{
+    public long Id { get; init; }
+    public int Attempts { get; init; }
+    public required string PhoneNumber { get; init; }
+    public string? ContactName { get; init; }
+    public string? Email { get; init; }
+    public string? Company { get; init; }
+    public string? CustomFields { get; init; }
+    public long? LastConversationAt { get; init; }
+    public string? LastTranscriptSummary { get; init; }
+}
+
+/// <summary>The outcome of claiming an item: the item, or why there is none.</summary>
+public sealed record ClaimResult(ClaimedItem? Item, bool IsLeaseGone)
+{
+    public static ClaimResult ItemNotQueued { get; } = new(null, false);
+
+    public static ClaimResult LeaseGone { get; } = new(null, true);
+}
+
+/// <summary>One attempt as the ledger knows it, beside its item's current state.</summary>
+public sealed class AttemptRow
+{
+    public required string ExecutionId { get; init; }
+    public long ItemId { get; init; }
+    public long CampaignId { get; init; }
+    public int Attempt { get; init; }
+    public required string Status { get; init; }
+    public int StatusRank { get; init; }
+    public long? ProviderUpdatedAt { get; init; }
+    public bool SawInProgress { get; init; }
+    public long? LineEndedAt { get; init; }
+    public required string ItemStatus { get; init; }
+    public int ItemAttempts { get; init; }
+    public long? ContactId { get; init; }
+}
+
+/// <summary>Everything one report changes, written in one transaction.</summary>
+public sealed record ProgressWrite
+{
+    public required string ExecutionId { get; init; }
+    public required long ItemId { get; init; }
+    public required long CampaignId { get; init; }
+    public required int Attempt { get; init; }
+    public required string Status { get; init; }
+    public required int Rank { get; init; }
+    public long? ProviderUpdatedAt { get; init; }
+    public bool SawInProgress { get; init; }
+    public bool LineEndsNow { get; init; }
+    public bool Connected { get; init; }
+    /// <summary>The item's status before and after; no move when <see cref="ItemTo"/> is null.</summary>
+    public required string ItemFrom { get; init; }
+    public string? ItemTo { get; init; }
+    public long? RetryNotBefore { get; init; }
+    public string? FailureReason { get; init; }
+    /// <summary>The call's final data, written to the item when this is its current attempt.</summary>
+    public bool IsCurrentAttempt { get; init; }
+    public double? DurationSeconds { get; init; }
+    public double? CostCents { get; init; }
+    public string? Transcript { get; init; }
+    public string? Summary { get; init; }
+    public string? RecordingUrl { get; init; }
+    public string? HangupReason { get; init; }
+    /// <summary>Set on the attempt's first final report: the contact's history counts this call once.</summary>
+    public bool UpdateContactHistory { get; init; }
+    public long? ContactId { get; init; }
+    public required long Now { get; init; }
+}

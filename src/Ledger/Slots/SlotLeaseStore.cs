@@ -1,0 +1,104 @@
+using CallCampaigns.Ledger.Infrastructure;
+using Dapper;
+
+namespace CallCampaigns.Ledger.Slots;
+
+/// <summary>Why a grant came back short.</summary>
+public enum GrantLimit
+{
+    None,
+    User,
+    System,
+}
+
+/// <summary>Slots granted to a user, and what stopped the grant from being larger.</summary>
+public sealed record SlotGrant(IReadOnlyList<long> LeaseIds, GrantLimit LimitedBy);
+
+/// <summary>A bound lease whose time ran out.</summary>
+public sealed class ExpiredLease
+{
+    public long Id { get; init; }
+    public required string UserId { get; init; }
+    public long CampaignId { get; init; }
+    public long ItemId { get; init; }
+    public int Attempt { get; init; }
+    public string? ExecutionId { get; init; }
+}
+
+/// <summary>
+/// The slot leases: the one truth about calls in flight. A grant inserts leases only while the user's and the
+/// system's counts stay under their limits, inside a transaction that serialises with every other grant, so no
+/// interleaving of nodes or duplicate activations can grant more than the limits allow.
+/// </summary>
+public sealed class SlotLeaseStore(LedgerDatabase database)
+{
+    public async Task<SlotGrant> TryGrantAsync(string userId, int wanted, long now, long expiresAt)
+    {
+        if (wanted <= 0) return new SlotGrant([], GrantLimit.None);
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginSerializedAsync(connection);
+        var room = await connection.QuerySingleOrDefaultAsync<(long System, long User)>(
+            """
+            SELECT (SELECT system_concurrency_limit FROM system_settings WHERE id = 1) - (SELECT count(*) FROM slot_leases),
+                   u.concurrency_limit - (SELECT count(*) FROM slot_leases WHERE user_id = @userId)
+            FROM users u WHERE u.id = @userId
+            """,
+            new { userId }, transaction);
+        var granted = (int)Math.Max(0, Math.Min(wanted, Math.Min(room.System, room.User)));
+        var ids = new List<long>(granted);
+        for (var i = 0; i < granted; i++)
+        {
+            ids.Add(await connection.ExecuteScalarAsync<long>(
+                "INSERT INTO slot_leases (user_id, granted_at, expires_at) VALUES (@userId, @now, @expiresAt) RETURNING id",
+                new { userId, now, expiresAt }, transaction));
+        }
+
+        await transaction.CommitAsync();
+        var limitedBy = granted == wanted ? GrantLimit.None
+            : room.System - granted <= 0 ? GrantLimit.System
+            : GrantLimit.User;
+        return new SlotGrant(ids, limitedBy);
+    }
+
+    /// <summary>Gives back leases that were never bound to an item; returns how many were still held.</summary>
+    public async Task<int> ReturnUnboundAsync(IReadOnlyCollection<long> leaseIds)
+    {
+        if (leaseIds.Count == 0) return 0;
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteAsync(
+            "DELETE FROM slot_leases WHERE id IN @leaseIds AND item_id IS NULL", new { leaseIds });
+    }
+
+    /// <summary>Deletes leases granted before <paramref name="grantedBefore"/> that no item ever bound; returns their users.</summary>
+    public async Task<IReadOnlyList<string>> ReclaimUnboundAsync(long grantedBefore)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<string>(
+            "DELETE FROM slot_leases WHERE item_id IS NULL AND granted_at < @grantedBefore RETURNING user_id",
+            new { grantedBefore })).AsList();
+    }
+
+    /// <summary>
+    /// Leases of calls whose time ran out, with their expiry pushed to <paramref name="extendTo"/> so each is looked
+    /// at once per period.
+    /// </summary>
+    public async Task<IReadOnlyList<ExpiredLease>> ExpiredAsync(long now, long extendTo)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<ExpiredLease>(
+            """
+            UPDATE slot_leases SET expires_at = @extendTo
+            WHERE item_id IS NOT NULL AND expires_at < @now
+            RETURNING id, user_id, campaign_id, item_id, attempt, execution_id
+            """,
+            new { now, extendTo })).AsList();
+    }
+
+    public async Task<int> CountAsync(string? userId = null)
+    {
+        await using var connection = await database.OpenAsync();
+        return userId is null
+            ? await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM slot_leases")
+            : await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM slot_leases WHERE user_id = @userId", new { userId });
+    }
+}

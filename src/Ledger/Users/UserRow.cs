@@ -1,0 +1,20 @@
+namespace CallCampaigns.Ledger.Users;
+
+public sealed class UserRow
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public int ConcurrencyLimit { get; init; }
+    public long CreatedAt { get; init; }
+    public long UpdatedAt { get; init; }
+}
+
+/// <summary>A user with the calls they have in flight and waiting.</summary>
+public sealed class UserUsageRow
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public int ConcurrencyLimit { get; init; }
+    public int ActiveCalls { get; init; }
+    public int QueuedCalls { get; init; }
+}

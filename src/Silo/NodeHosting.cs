@@ -1,0 +1,124 @@
+using System.Net;
+using CallCampaigns.Bolna;
+using CallCampaigns.Grains;
+using CallCampaigns.Grains.Campaigns;
+using CallCampaigns.Ledger.Calls;
+using CallCampaigns.Ledger.Campaigns;
+using CallCampaigns.Ledger.Contacts;
+using CallCampaigns.Ledger.Infrastructure;
+using CallCampaigns.Ledger.Queue;
+using CallCampaigns.Ledger.Slots;
+using CallCampaigns.Ledger.Users;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace CallCampaigns.Silo;
+
+/// <summary>Everything a node has: the ledger, the dialer, the silo (embedded or clustered) and its background work.</summary>
+public static class NodeHosting
+{
+    private const string Invariant = "Npgsql";
+
+    public static IHostApplicationBuilder AddCallCampaignsNode(this IHostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var services = builder.Services;
+        var mode = NodeMode.From(configuration);
+        services.AddSingleton(mode);
+        services.TryAddSingleton(TimeProvider.System);
+        services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
+        services.Configure<LimitsOptions>(configuration.GetSection(LimitsOptions.Section));
+        services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
+        services.Configure<EngineOptions>(configuration.GetSection(EngineOptions.Section));
+
+        var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var bolna = configuration.GetSection(BolnaOptions.Section).Get<BolnaOptions>() ?? new BolnaOptions();
+        services.AddSingleton(NodeSecrets.Resolve(mode, auth, bolna.WebhookSecret, auth.CreateDemoUser ?? !mode.IsCluster));
+
+        AddLedger(services, mode);
+        AddDialer(services, configuration, bolna);
+        services.AddSingleton<CallOutcomes>();
+
+        // Hosted services start in order: the schemas must exist before the silo joins its cluster.
+        services.AddHostedService<NodePreparation>();
+        builder.UseOrleans(silo => ConfigureSilo(silo, mode, configuration));
+        services.AddHostedService<NodeHeartbeat>();
+        return builder;
+    }
+
+    private static void AddLedger(IServiceCollection services, NodeMode mode)
+    {
+        services.AddSingleton(mode.IsCluster
+            ? LedgerDatabase.ForPostgres(mode.PostgresConnectionString!)
+            : LedgerDatabase.ForSqliteFile(mode.SqliteFile));
+        services.AddSingleton<LedgerMigrator>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<ContactStore>();
+        services.AddSingleton<CampaignStore>();
+        services.AddSingleton<QueueStore>();
+        services.AddSingleton<SlotLeaseStore>();
+        services.AddSingleton<CallEventStore>();
+    }
+
+    private static void AddDialer(IServiceCollection services, IConfiguration configuration, BolnaOptions bolna)
+    {
+        services.Configure<BolnaOptions>(configuration.GetSection(BolnaOptions.Section));
+        services.Configure<SimulatorOptions>(configuration.GetSection(SimulatorOptions.Section));
+        var mode = configuration.GetSection(DialerOptions.Section).Get<DialerOptions>()?.Mode;
+        var useBolna = mode is null ? !string.IsNullOrWhiteSpace(bolna.ApiKey) : mode.Equals("Bolna", StringComparison.OrdinalIgnoreCase);
+        if (useBolna)
+        {
+            services.AddHttpClient<IDialer, BolnaDialer>(BolnaDialer.HttpClientName, (provider, http) =>
+            {
+                var options = provider.GetRequiredService<IOptions<BolnaOptions>>().Value;
+                http.BaseAddress = new Uri(options.BaseUrl.TrimEnd('/') + "/");
+                http.Timeout = options.DialTimeout;
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", options.ApiKey);
+            });
+        }
+        else
+        {
+            services.AddSingleton<SimulatorWebhookTarget>();
+            services.AddHttpClient(CallSimulator.HttpClientName);
+            services.AddSingleton<IDialer, CallSimulator>();
+        }
+    }
+
+    private static void ConfigureSilo(ISiloBuilder silo, NodeMode mode, IConfiguration configuration)
+    {
+        var node = configuration.GetSection(ClusterNodeOptions.Section).Get<ClusterNodeOptions>() ?? new ClusterNodeOptions();
+        if (mode.IsCluster)
+        {
+            silo.Configure<Orleans.Configuration.ClusterOptions>(options =>
+            {
+                options.ClusterId = node.ClusterId;
+                options.ServiceId = node.ServiceId;
+            });
+            silo.ConfigureEndpoints(IPAddress.Parse(node.AdvertisedIPAddress), node.SiloPort, node.GatewayPort, listenOnAnyHostAddress: true);
+            silo.UseAdoNetClustering(options =>
+            {
+                options.Invariant = Invariant;
+                options.ConnectionString = mode.PostgresConnectionString;
+            });
+            silo.AddAdoNetGrainStorageAsDefault(options =>
+            {
+                options.Invariant = Invariant;
+                options.ConnectionString = mode.PostgresConnectionString;
+            });
+            silo.UseAdoNetReminderService(options =>
+            {
+                options.Invariant = Invariant;
+                options.ConnectionString = mode.PostgresConnectionString;
+            });
+        }
+        else
+        {
+            silo.UseLocalhostClustering(node.SiloPort, node.GatewayPort);
+            silo.AddMemoryGrainStorageAsDefault();
+            silo.UseInMemoryReminderService();
+        }
+    }
+}

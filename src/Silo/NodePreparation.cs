@@ -1,0 +1,44 @@
+using CallCampaigns.Ledger.Infrastructure;
+using CallCampaigns.Ledger.Users;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CallCampaigns.Silo;
+
+/// <summary>
+/// Runs before the silo starts: applies the schemas (the clustering tables must exist before the silo joins),
+/// writes the default system limit once, and creates the demo user when there is one.
+/// </summary>
+internal sealed class NodePreparation(
+    LedgerMigrator migrator,
+    UserStore users,
+    NodeSecrets secrets,
+    IOptions<StorageOptions> storage,
+    IOptions<LimitsOptions> limits,
+    TimeProvider time,
+    ILogger<NodePreparation> logger) : IHostedService
+{
+    public const string DemoUserId = NodePreparationInfo.DemoUserId;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (storage.Value.MigrateOnStart) await migrator.MigrateAsync(cancellationToken);
+        var now = UnixMs.From(time.GetUtcNow());
+        await users.EnsureSystemSettingsAsync(limits.Value.SystemConcurrency, now);
+        if (secrets.DemoUserKey is { } demoKey && await users.GetAsync(DemoUserId) is null)
+        {
+            await users.CreateAsync(DemoUserId, "Demo user", limits.Value.DefaultUserConcurrency, NodeSecrets.Hash(demoKey), now);
+            logger.LogInformation("Created the demo user {UserId}", DemoUserId);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Facts about what a starting node prepares.</summary>
+public static class NodePreparationInfo
+{
+    /// <summary>The id of the ready-made demo user of the embedded default.</summary>
+    public const string DemoUserId = "demo";
+}

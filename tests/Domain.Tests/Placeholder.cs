@@ -1,0 +1,2 @@
+namespace CallCampaigns.Domain.Tests;
+internal static class Placeholder { }

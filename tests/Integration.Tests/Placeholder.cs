@@ -1,0 +1,2 @@
+namespace CallCampaigns.Integration.Tests;
+internal static class Placeholder { }

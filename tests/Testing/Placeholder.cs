@@ -1,0 +1,2 @@
+namespace CallCampaigns.Testing;
+internal static class Placeholder { }
