@@ -1,6 +1,7 @@
 using System.Net;
 using CallCampaigns.Bolna;
 using CallCampaigns.Grains;
+using CallCampaigns.Grains.Calls;
 using CallCampaigns.Grains.Campaigns;
 using CallCampaigns.Ledger.Calls;
 using CallCampaigns.Ledger.Campaigns;
@@ -28,19 +29,16 @@ public static class NodeHosting
         var services = builder.Services;
         var mode = NodeMode.From(configuration);
         services.AddSingleton(mode);
-        services.TryAddSingleton(TimeProvider.System);
         services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
         services.Configure<LimitsOptions>(configuration.GetSection(LimitsOptions.Section));
         services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
-        services.Configure<EngineOptions>(configuration.GetSection(EngineOptions.Section));
 
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         var bolna = configuration.GetSection(BolnaOptions.Section).Get<BolnaOptions>() ?? new BolnaOptions();
         services.AddSingleton(NodeSecrets.Resolve(mode, auth, bolna.WebhookSecret, auth.CreateDemoUser ?? !mode.IsCluster));
-
-        AddLedger(services, mode);
-        AddDialer(services, configuration, bolna);
-        services.AddSingleton<CallOutcomes>();
+        services.AddCallCampaignsServices(configuration, mode.IsCluster
+            ? LedgerDatabase.ForPostgres(mode.PostgresConnectionString!)
+            : LedgerDatabase.ForSqliteFile(mode.SqliteFile));
 
         // Hosted services start in order: the schemas must exist before the silo joins its cluster.
         services.AddHostedService<NodePreparation>();
@@ -49,11 +47,12 @@ public static class NodeHosting
         return builder;
     }
 
-    private static void AddLedger(IServiceCollection services, NodeMode mode)
+    /// <summary>What the grains need, whatever hosts them: the ledger's stores, the dialer, the engine's options.</summary>
+    public static IServiceCollection AddCallCampaignsServices(this IServiceCollection services, IConfiguration configuration, LedgerDatabase ledger)
     {
-        services.AddSingleton(mode.IsCluster
-            ? LedgerDatabase.ForPostgres(mode.PostgresConnectionString!)
-            : LedgerDatabase.ForSqliteFile(mode.SqliteFile));
+        services.TryAddSingleton(TimeProvider.System);
+        services.Configure<EngineOptions>(configuration.GetSection(EngineOptions.Section));
+        services.AddSingleton(ledger);
         services.AddSingleton<LedgerMigrator>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<ContactStore>();
@@ -61,10 +60,15 @@ public static class NodeHosting
         services.AddSingleton<QueueStore>();
         services.AddSingleton<SlotLeaseStore>();
         services.AddSingleton<CallEventStore>();
+        services.AddSingleton<CallOutcomes>();
+        services.AddSingleton<CallReports>();
+        AddDialer(services, configuration);
+        return services;
     }
 
-    private static void AddDialer(IServiceCollection services, IConfiguration configuration, BolnaOptions bolna)
+    private static void AddDialer(IServiceCollection services, IConfiguration configuration)
     {
+        var bolna = configuration.GetSection(BolnaOptions.Section).Get<BolnaOptions>() ?? new BolnaOptions();
         services.Configure<BolnaOptions>(configuration.GetSection(BolnaOptions.Section));
         services.Configure<SimulatorOptions>(configuration.GetSection(SimulatorOptions.Section));
         var mode = configuration.GetSection(DialerOptions.Section).Get<DialerOptions>()?.Mode;

@@ -22,7 +22,6 @@ public static class CampaignInput
 
         var first = Time(request.FirstCallTime, "firstCallTime", Fail);
         var last = Time(request.LastCallTime, "lastCallTime", Fail);
-        if (first is not null && first == last) Fail("lastCallTime", "Must differ from firstCallTime (a later time, or an earlier one for a window that crosses midnight).");
 
         var zone = string.IsNullOrWhiteSpace(request.TimeZone) ? defaults.DefaultTimeZone : request.TimeZone.Trim();
         if (!TimeZones.IsKnown(zone)) Fail("timeZone", $"Unknown time zone '{zone}': use an IANA name such as Europe/London.");

@@ -1,9 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using CallCampaigns.Bolna;
-using CallCampaigns.Grains.Abstractions;
-using CallCampaigns.Ledger.Calls;
-using CallCampaigns.Ledger.Infrastructure;
+using CallCampaigns.Grains.Calls;
 using CallCampaigns.Silo;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -27,8 +24,7 @@ public static class WebhooksApi
     }
 
     public static async Task<Results<Ok<Accepted>, Accepted<Accepted>, ProblemHttpResult>> Receive(
-        HttpRequest request, string? token, NodeSecrets secrets, CallEventStore events, IGrainFactory grains,
-        TimeProvider time, ILoggerFactory loggers)
+        HttpRequest request, string? token, NodeSecrets secrets, CallReports reports, ILoggerFactory loggers)
     {
         var presented = token ?? request.Headers["X-Webhook-Token"].ToString();
         if (!SecretMatches(presented, secrets.WebhookSecret))
@@ -38,20 +34,18 @@ public static class WebhooksApi
 
         if (request.ContentLength > MaxBodyBytes) return TypedResults.Problem(statusCode: 413, title: "Payload Too Large", detail: "Webhook bodies are at most 1 MB.");
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
-        var (update, error) = BolnaWebhook.Parse(body);
-        if (update is null) return TypedResults.Problem(statusCode: 400, title: "Bad Request", detail: error);
-
-        var owner = await events.RecordAsync(update.ExecutionId, update.Status, body, UnixMs.From(time.GetUtcNow()));
-        if (owner is null)
+        var result = await reports.ReceiveAsync(await reader.ReadToEndAsync(request.HttpContext.RequestAborted));
+        switch (result.Outcome)
         {
-            loggers.CreateLogger(typeof(WebhooksApi)).LogInformation(
-                "Webhook for unknown execution {ExecutionId} ({Status}) logged", update.ExecutionId, update.Status);
-            return TypedResults.Accepted((string?)null, new Accepted(update.ExecutionId, update.Status, false));
+            case ReportOutcome.Malformed:
+                return TypedResults.Problem(statusCode: 400, title: "Bad Request", detail: result.Error);
+            case ReportOutcome.Unknown:
+                loggers.CreateLogger(typeof(WebhooksApi)).LogInformation(
+                    "Webhook for unknown execution {ExecutionId} ({Status}) logged", result.Update!.ExecutionId, result.Update.Status);
+                return TypedResults.Accepted((string?)null, new Accepted(result.Update.ExecutionId, result.Update.Status, false));
+            default:
+                return TypedResults.Ok(new Accepted(result.Update!.ExecutionId, result.Update.Status, true));
         }
-
-        await grains.GetGrain<ICampaignGrain>(owner.CampaignId).ApplyCallUpdate(update);
-        return TypedResults.Ok(new Accepted(update.ExecutionId, update.Status, true));
     }
 
     private static bool SecretMatches(string? presented, string secret) =>

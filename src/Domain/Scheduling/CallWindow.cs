@@ -4,7 +4,7 @@ namespace CallCampaigns.Domain.Scheduling;
 /// A campaign's daily calling window: calls may start from <see cref="FirstCallTime"/> (inclusive) to
 /// <see cref="LastCallTime"/> (exclusive), local time in <see cref="TimeZone"/>, every day from
 /// <see cref="StartDate"/> to <see cref="EndDate"/>. A last call time earlier than the first means the window
-/// crosses midnight and belongs to the day it opens on.
+/// crosses midnight and belongs to the day it opens on; equal times mean around the clock.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("CallWindow")]
 public sealed record CallWindow(

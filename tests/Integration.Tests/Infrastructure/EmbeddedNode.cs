@@ -1,0 +1,63 @@
+using CallCampaigns.Api;
+using CallCampaigns.Silo;
+using CallCampaigns.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CallCampaigns.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// A whole node inside the test process (the same builder the run command uses) on free ports, with its data in a
+/// folder the test owns, so the test can stop it and start another node on the same data.
+/// </summary>
+public sealed class EmbeddedNode : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private EmbeddedNode(WebApplication app, Uri baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+    }
+
+    public Uri BaseUrl { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public string AdminKey => _app.Services.GetRequiredService<NodeSecrets>().AdminKey;
+
+    public string WebhookSecret => _app.Services.GetRequiredService<NodeSecrets>().WebhookSecret;
+
+    public string? DemoUserKey => _app.Services.GetRequiredService<NodeSecrets>().DemoUserKey;
+
+    public CampaignsClient Admin() => new(BaseUrl, AdminKey);
+
+    public static async Task<EmbeddedNode> StartAsync(string dataPath, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var port = FreePorts.Next();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Urls"] = $"http://127.0.0.1:{port}",
+            ["Storage:DataPath"] = dataPath,
+            ["Orleans:SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Simulator:SpeedFactor"] = "100",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Orleans"] = "Error",
+        });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddCallCampaignsApi();
+        var app = builder.Build();
+        app.UseCallCampaignsApi();
+        await app.StartAsync();
+        return new EmbeddedNode(app, new Uri($"http://127.0.0.1:{port}/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,2 +1,0 @@
-namespace CallCampaigns.Integration.Tests;
-internal static class Placeholder { }

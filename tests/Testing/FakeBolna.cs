@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CallCampaigns.Testing;
+
+/// <summary>A dial Bolna received: the parsed request body.</summary>
+public sealed record ReceivedCall(string ExecutionId, string AgentId, string RecipientPhoneNumber, string? FromPhoneNumber, JsonObject Body, DateTimeOffset At);
+
+/// <summary>One webhook of a scripted call: sent <see cref="After"/> the dial (or after the previous step).</summary>
+public sealed record ScriptStep(TimeSpan After, string Status, Action<JsonObject>? Fill = null);
+
+/// <summary>
+/// A fake Bolna over real HTTP, held to Bolna's documented protocol (reference/bolna.md, openapi.yml):
+/// <c>POST /call</c> (Bearer key; 200 <c>{message, status: queued, execution_id}</c>; 400 for a bad body; 403
+/// <c>{detail}</c> for a bad key), <c>GET /executions/{id}</c>, <c>GET /v2/agent/all</c>, and one webhook per status
+/// change carrying the whole execution object, posted to the configured webhook URLs.
+/// </summary>
+public sealed class FakeBolna : IAsyncDisposable
+{
+    public const string AgentId = "123e4567-e89b-12d3-a456-426655440000";
+
+    private readonly WebApplication _app;
+    private readonly HttpClient _http = new();
+    private readonly ConcurrentDictionary<string, JsonObject> _executions = new();
+    private readonly ConcurrentQueue<ReceivedCall> _calls = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _running = [];
+    private int _active;
+    private int _maxActive;
+    private int _nextTarget;
+
+    private FakeBolna(WebApplication app, Uri baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+    }
+
+    public Uri BaseUrl { get; }
+
+    public string ApiKey { get; set; } = "bolna-test-key";
+
+    /// <summary>Where webhooks go, taken in turn (several nodes of one cluster share the load as behind a balancer).</summary>
+    public IList<string> WebhookUrls { get; } = new List<string>();
+
+    /// <summary>How each dial plays out; by default it connects, talks for two seconds and completes.</summary>
+    public Func<ReceivedCall, IReadOnlyList<ScriptStep>> Script { get; set; } = _ => Answered(TimeSpan.FromSeconds(2));
+
+    /// <summary>Answers <c>POST /call</c> with this status instead of accepting (null: accept).</summary>
+    public Func<ReceivedCall, int?> RefuseWith { get; set; } = _ => null;
+
+    public IReadOnlyList<ReceivedCall> Calls => _calls.ToArray();
+
+    /// <summary>Most calls that were live at once, from dial to the line-ending webhook.</summary>
+    public int MaxConcurrentCalls => Volatile.Read(ref _maxActive);
+
+    public int ActiveCalls => Volatile.Read(ref _active);
+
+    public static async Task<FakeBolna> StartAsync()
+    {
+        var port = FreePorts.Next();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeBolna(app, new Uri($"http://127.0.0.1:{port}/"));
+        fake.Map(app);
+        await app.StartAsync();
+        return fake;
+    }
+
+    public static IReadOnlyList<ScriptStep> Answered(TimeSpan talk) =>
+    [
+        new(TimeSpan.FromMilliseconds(50), "initiated"),
+        new(TimeSpan.FromMilliseconds(50), "ringing"),
+        new(TimeSpan.FromMilliseconds(100), "in-progress"),
+        new(talk, "call-disconnected", body => body["transcript"] = "assistant: Hello!\nuser: Hi."),
+        new(TimeSpan.FromMilliseconds(200), "completed", body =>
+        {
+            body["conversation_duration"] = talk.TotalSeconds;
+            body["total_cost"] = Math.Round(talk.TotalSeconds / 10, 2);
+            body["transcript"] = "assistant: Hello!\nuser: Hi.";
+            body["summary"] = "Talked briefly.";
+            body["telephony_data"]!["duration"] = ((int)Math.Ceiling(talk.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            body["telephony_data"]!["recording_url"] = "https://recordings.example/fake.mp3";
+            body["telephony_data"]!["hangup_reason"] = "Call recipient hungup";
+        }),
+    ];
+
+    public static IReadOnlyList<ScriptStep> Unanswered(string status, TimeSpan after) =>
+    [
+        new(TimeSpan.FromMilliseconds(50), "initiated"),
+        new(TimeSpan.FromMilliseconds(50), "ringing"),
+        new(after, status),
+    ];
+
+    /// <summary>Posts one webhook body as Bolna would, to the next webhook URL.</summary>
+    public async Task<HttpResponseMessage> PostWebhookAsync(JsonObject body, CancellationToken cancellationToken = default)
+    {
+        var url = WebhookUrls[(Interlocked.Increment(ref _nextTarget) & int.MaxValue) % WebhookUrls.Count];
+        return await _http.PostAsJsonAsync(url, body, cancellationToken);
+    }
+
+    public JsonObject? Execution(string executionId) => _executions.TryGetValue(executionId, out var body) ? (JsonObject)body.DeepClone() : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        Task[] running;
+        lock (_running) running = [.. _running];
+        try
+        {
+            await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception)
+        {
+            // Calls cut short by the end of the test.
+        }
+
+        await _app.DisposeAsync();
+        _http.Dispose();
+        _stopping.Dispose();
+    }
+
+    private void Map(WebApplication app)
+    {
+        app.MapPost("/call", async (HttpRequest request) =>
+        {
+            if (request.Headers.Authorization.ToString() != $"Bearer {ApiKey}")
+            {
+                return Results.Json(new { detail = "Invalid API key" }, statusCode: 403);
+            }
+
+            JsonObject? body;
+            try
+            {
+                body = await JsonSerializer.DeserializeAsync<JsonObject>(request.Body);
+            }
+            catch (JsonException)
+            {
+                return Results.Json(new { error = 400, message = "Body is not JSON" }, statusCode: 400);
+            }
+
+            var agent = body?["agent_id"]?.GetValue<string>();
+            var to = body?["recipient_phone_number"]?.GetValue<string>();
+            if (string.IsNullOrEmpty(agent) || string.IsNullOrEmpty(to) || !to.StartsWith('+'))
+            {
+                return Results.Json(new { error = 400, message = "agent_id and recipient_phone_number (E.164) are required" }, statusCode: 400);
+            }
+
+            var call = new ReceivedCall(Guid.NewGuid().ToString(), agent, to, body!["from_phone_number"]?.GetValue<string>(), body, DateTimeOffset.UtcNow);
+            _calls.Enqueue(call);
+            if (RefuseWith(call) is { } status)
+            {
+                return Results.Json(new { error = status, message = $"Refused with {status}" }, statusCode: status);
+            }
+
+            var started = Interlocked.Increment(ref _active);
+            for (var max = _maxActive; started > max; max = _maxActive) Interlocked.CompareExchange(ref _maxActive, started, max);
+            _executions[call.ExecutionId] = NewExecution(call, "queued");
+            lock (_running) _running.Add(Task.Run(() => PlayAsync(call)));
+            return Results.Ok(new { message = "done", status = "queued", execution_id = call.ExecutionId });
+        });
+
+        app.MapGet("/executions/{id}", (string id) =>
+            _executions.TryGetValue(id, out var body) ? Results.Text(body.ToJsonString(), "application/json") : Results.Json(new { detail = "Not found" }, statusCode: 404));
+
+        app.MapGet("/v2/agent/all", () => Results.Json(new[]
+        {
+            new { id = AgentId, agent_name = "Fake sales agent", agent_status = "processed" },
+            new { id = "223e4567-e89b-12d3-a456-426655440000", agent_name = "Fake reminder agent", agent_status = "processed" },
+        }));
+    }
+
+    private async Task PlayAsync(ReceivedCall call)
+    {
+        var lineEnded = false;
+        try
+        {
+            foreach (var step in Script(call))
+            {
+                await Task.Delay(step.After, _stopping.Token);
+                var body = NewExecution(call, step.Status);
+                step.Fill?.Invoke(body);
+                _executions[call.ExecutionId] = body;
+                if (!lineEnded && IsLineEnd(step.Status))
+                {
+                    lineEnded = true;
+                    Interlocked.Decrement(ref _active);
+                }
+
+                if (WebhookUrls.Count > 0)
+                {
+                    try
+                    {
+                        using var response = await PostWebhookAsync((JsonObject)body.DeepClone(), _stopping.Token);
+                    }
+                    catch (HttpRequestException)
+                    {
+                        // A node that is down misses this delivery, as with the real Bolna.
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            if (!lineEnded) Interlocked.Decrement(ref _active);
+        }
+    }
+
+    private static bool IsLineEnd(string status) =>
+        status is "call-disconnected" or "completed" or "busy" or "no-answer" or "failed" or "error" or "canceled" or "stopped" or "balance-low";
+
+    private static JsonObject NewExecution(ReceivedCall call, string status) => new()
+    {
+        ["id"] = call.ExecutionId,
+        ["agent_id"] = call.AgentId,
+        ["batch_id"] = null,
+        ["status"] = status,
+        ["error_message"] = null,
+        ["answered_by_voice_mail"] = false,
+        ["conversation_duration"] = 0,
+        ["total_cost"] = 0,
+        ["transcript"] = null,
+        ["summary"] = null,
+        ["created_at"] = call.At.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+        ["updated_at"] = DateTimeOffset.UtcNow.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+        ["telephony_data"] = new JsonObject
+        {
+            ["duration"] = "0",
+            ["to_number"] = call.RecipientPhoneNumber,
+            ["from_number"] = call.FromPhoneNumber,
+            ["recording_url"] = "",
+            ["provider"] = "twilio",
+            ["hangup_by"] = null,
+            ["hangup_reason"] = null,
+        },
+        ["context_details"] = new JsonObject { ["recipient_phone_number"] = call.RecipientPhoneNumber },
+    };
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+
+namespace CallCampaigns.Testing;
+
+/// <summary>
+/// A real node: the built API as its own process (<c>dotnet CallCampaigns.Api.dll</c>) with its own HTTP, silo and
+/// gateway ports, configured through environment variables like any deployment.
+/// </summary>
+public sealed class NodeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringWriter _log = new();
+
+    private NodeProcess(Process process, Uri baseUrl, int siloPort)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+        SiloPort = siloPort;
+    }
+
+    public Uri BaseUrl { get; }
+
+    public int SiloPort { get; }
+
+    public string Log
+    {
+        get
+        {
+            lock (_log) return _log.ToString();
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public static async Task<NodeProcess> StartAsync(IReadOnlyDictionary<string, string> environment, TimeSpan? readyWithin = null)
+    {
+        var httpPort = FreePorts.Next();
+        var siloPort = FreePorts.Next();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(ApiAssembly());
+        start.Environment["Urls"] = $"http://127.0.0.1:{httpPort}";
+        start.Environment["Orleans__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Orleans__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+
+        var process = Process.Start(start)!;
+        var node = new NodeProcess(process, new Uri($"http://127.0.0.1:{httpPort}/"), siloPort);
+        process.OutputDataReceived += (_, e) => node.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => node.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await node.WaitReadyAsync(readyWithin ?? TimeSpan.FromSeconds(90));
+        return node;
+    }
+
+    /// <summary>Kills the process outright (SIGKILL): no graceful shutdown, as in a crash.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private async Task WaitReadyAsync(TimeSpan within)
+    {
+        using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"Node exited with {_process.ExitCode}:\n{Log}");
+            try
+            {
+                using var response = await http.GetAsync("health/ready");
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"Node at {BaseUrl} not ready within {within}:\n{Log}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_log) _log.WriteLine(line);
+    }
+
+    /// <summary>The built API next to this assembly's build (same configuration), found from the repository root.</summary>
+    private static string ApiAssembly()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CallCampaigns.sln"))) dir = dir.Parent;
+        if (dir is null) throw new InvalidOperationException("Repository root (CallCampaigns.sln) not found above " + AppContext.BaseDirectory);
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var path = Path.Combine(dir.FullName, "src", "Api", "bin", configuration, "net10.0", "CallCampaigns.Api.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("Build src/Api first", path);
+    }
+}

@@ -1,2 +1,0 @@
-namespace CallCampaigns.Testing;
-internal static class Placeholder { }
