@@ -39,7 +39,7 @@ public sealed class ContactStore(LedgerDatabase database)
         foreach (var chunk in ids.Distinct().Chunk(500))
         {
             found.AddRange(await connection.QueryAsync<ContactRow>(
-                "SELECT * FROM contacts WHERE user_id = @userId AND id IN @chunk", new { userId, chunk }));
+                $"SELECT * FROM contacts WHERE user_id = @userId AND {database.IsAnyOf("id", "@chunk")}", new { userId, chunk }));
         }
 
         return found;

@@ -83,6 +83,13 @@ public sealed class LedgerDatabase : IDisposable
         return transaction;
     }
 
+    /// <summary>
+    /// "<paramref name="column"/> is one of the array <paramref name="parameter"/>": PostgreSQL takes the array as one
+    /// parameter (<c>= ANY</c>); SQLite has Dapper expand it into a list (<c>IN</c>).
+    /// </summary>
+    public string IsAnyOf(string column, string parameter) =>
+        Dialect == LedgerDialect.Postgres ? $"{column} = ANY({parameter})" : $"{column} IN {parameter}";
+
     /// <summary>Case-insensitive LIKE.</summary>
     public string ILike => Dialect == LedgerDialect.Postgres ? "ILIKE" : "LIKE";
 

@@ -66,7 +66,7 @@ public sealed class SlotLeaseStore(LedgerDatabase database)
         if (leaseIds.Count == 0) return 0;
         await using var connection = await database.OpenAsync();
         return await connection.ExecuteAsync(
-            "DELETE FROM slot_leases WHERE id IN @leaseIds AND item_id IS NULL", new { leaseIds });
+            $"DELETE FROM slot_leases WHERE {database.IsAnyOf("id", "@leaseIds")} AND item_id IS NULL", new { leaseIds = leaseIds.ToArray() });
     }
 
     /// <summary>Deletes leases granted before <paramref name="grantedBefore"/> that no item ever bound; returns their users.</summary>

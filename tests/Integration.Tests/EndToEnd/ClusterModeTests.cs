@@ -1,0 +1,131 @@
+namespace CallCampaigns.Integration.Tests.EndToEnd;
+
+/// <summary>
+/// Cluster mode with real processes: two nodes on loopback against one PostgreSQL database, dialling a fake Bolna
+/// that posts its webhooks to both nodes in turn.
+/// </summary>
+public sealed class ClusterModeTests(PostgresFixture postgres) : IAsyncLifetime
+{
+    private const string AdminKey = "cluster-admin-key";
+    private const string WebhookSecret = "cluster-webhook-secret";
+    private readonly List<NodeProcess> _nodes = [];
+    private FakeBolna _bolna = null!;
+
+    public async ValueTask InitializeAsync() => _bolna = await FakeBolna.StartAsync();
+
+    [Fact]
+    public async Task Two_nodes_on_one_database_finish_two_users_campaigns_under_one_system_limit()
+    {
+        var database = await postgres.CreateDatabaseAsync("cluster");
+        var first = await StartNodeAsync(database);
+        var second = await StartNodeAsync(database);
+        using var admin = new CampaignsClient(first.BaseUrl, AdminKey);
+        await admin.SendAsync(HttpMethod.Put, "api/admin/system", new { systemConcurrentCallsLimit = 3 });
+        _bolna.Script = _ => FakeBolna.Answered(TimeSpan.FromMilliseconds(400));
+
+        using var alice = new CampaignsClient(first.BaseUrl, await admin.CreateUserAsync("alice", limit: 2));
+        using var bob = new CampaignsClient(second.BaseUrl, await admin.CreateUserAsync("bob", limit: 2));
+        var aliceCampaign = (await alice.CreateCampaignAsync(Campaign(await alice.CreateContactsAsync(20))))["id"]!.GetValue<long>();
+        var bobCampaign = (await bob.CreateCampaignAsync(Campaign(await bob.CreateContactsAsync(20, numberBase: 100))))["id"]!.GetValue<long>();
+
+        var aliceDone = await alice.WaitForCampaignAsync(aliceCampaign, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(120));
+        var bobDone = await bob.WaitForCampaignAsync(bobCampaign, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(120));
+
+        Assert.Equal(20, aliceDone["successfulCalls"]!.GetValue<int>());
+        Assert.Equal(20, bobDone["successfulCalls"]!.GetValue<int>());
+        Assert.Equal(40, _bolna.Calls.Count);
+        Assert.Equal(40, _bolna.Calls.Select(c => c.RecipientPhoneNumber).Distinct().Count());
+        Assert.InRange(_bolna.MaxConcurrentCalls, 1, 3);
+        Assert.InRange(CampaignsClient.MaxOverlap(await alice.ListItemsAsync(aliceCampaign)), 1, 2);
+        Assert.InRange(CampaignsClient.MaxOverlap(await bob.ListItemsAsync(bobCampaign)), 1, 2);
+        var system = await admin.GetAsync("api/admin/system");
+        Assert.Equal(0, system["activeCalls"]!.GetValue<int>());
+        Assert.Equal(0, system["queuedCalls"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task The_dial_carries_the_agent_the_number_and_what_the_agent_should_know()
+    {
+        var node = await StartNodeAsync(await postgres.CreateDatabaseAsync("payload"));
+        using var admin = new CampaignsClient(node.BaseUrl, AdminKey);
+        using var carol = new CampaignsClient(node.BaseUrl, await admin.CreateUserAsync("carol", limit: 2));
+        var contact = await carol.PostAsync("api/contacts", new
+        {
+            name = "Asha Rao",
+            phoneNumber = "+919876543210",
+            email = "asha@example.com",
+            company = "Acme",
+            customFields = new Dictionary<string, string> { ["plan"] = "Pro" },
+        }, 201);
+        var id = (await carol.CreateCampaignAsync(new
+        {
+            agentId = FakeBolna.AgentId,
+            fromPhoneNumber = "+19876543007",
+            nextAction = "Book a demo",
+            firstCallTime = "00:00",
+            lastCallTime = "00:00",
+            pacing = "asap",
+            contactIds = new[] { contact["id"]!.GetValue<long>() },
+        }))["id"]!.GetValue<long>();
+        await carol.WaitForCampaignAsync(id, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(60));
+
+        var call = Assert.Single(_bolna.Calls);
+        Assert.Equal(FakeBolna.AgentId, call.AgentId);
+        Assert.Equal("+919876543210", call.RecipientPhoneNumber);
+        Assert.Equal("+19876543007", call.FromPhoneNumber);
+        var userData = call.Body["user_data"]!.AsObject();
+        Assert.Equal("name: Asha Rao, email: asha@example.com, company: Acme", (string?)userData["summary"]);
+        Assert.Equal("Book a demo", (string?)userData["next_action"]);
+        Assert.Equal("Pro", (string?)userData["plan"]);
+        Assert.False(call.Body["retry_config"]!["enabled"]!.GetValue<bool>());
+
+        // The campaign completes when the line ends; the call's data follows with Bolna's 'completed' webhook.
+        var item = await Eventually(async () => Assert.Single(await carol.ListItemsAsync(id)), i => (string?)i["outcome"] == "completed");
+        Assert.Equal(call.ExecutionId, (string?)item["callId"]);
+        Assert.Equal("completed", (string?)item["outcome"]);
+        Assert.Equal(2.0, item["durationSeconds"]!.GetValue<double>());
+        var updated = await carol.GetAsync($"api/contacts/{contact["id"]}");
+        Assert.Equal(1, updated["successfulCalls"]!.GetValue<int>());
+        Assert.Equal("Talked briefly.", (string?)updated["lastTranscriptSummary"]);
+    }
+
+    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(100))
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline) return value;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes) await node.DisposeAsync();
+        await _bolna.DisposeAsync();
+    }
+
+    private async Task<NodeProcess> StartNodeAsync(string database)
+    {
+        var node = await NodeProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = database,
+            ["Auth__AdminKey"] = AdminKey,
+            ["Bolna__WebhookSecret"] = WebhookSecret,
+            ["Bolna__ApiKey"] = _bolna.ApiKey,
+            ["Bolna__BaseUrl"] = _bolna.BaseUrl.ToString(),
+            ["Logging__LogLevel__Default"] = "Warning",
+        });
+        _nodes.Add(node);
+        _bolna.WebhookUrls.Add($"{node.BaseUrl}api/webhooks/bolna?token={WebhookSecret}");
+        return node;
+    }
+
+    private static object Campaign(long[] contacts) => new
+    {
+        agentId = FakeBolna.AgentId,
+        firstCallTime = "00:00",
+        lastCallTime = "00:00",
+        pacing = "asap",
+        contactIds = contacts,
+    };
+}
