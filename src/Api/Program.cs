@@ -1,7 +1,7 @@
 using CallCampaigns.Api;
-using CallCampaigns.Silo;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is where the node's files are (appsettings.json), wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddCallCampaignsApi();
 
 var app = builder.Build();

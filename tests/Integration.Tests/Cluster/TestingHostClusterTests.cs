@@ -53,7 +53,7 @@ public sealed class TestingHostClusterTests(PostgresFixture postgres) : IAsyncLi
         Assert.Equal(12, done!.SuccessfulCount);
         Assert.Equal(12, _bolna.Calls.Count);
         Assert.InRange(_bolna.MaxConcurrentCalls, 1, 2);
-        Assert.Equal(0, await new Ledger.Slots.SlotLeaseStore(ledger).CountAsync());
+        Assert.Equal(0, await new CallCampaigns.Ledger.Slots.SlotLeaseStore(ledger).CountAsync());
     }
 
     public async ValueTask DisposeAsync()

@@ -1,2 +1,0 @@
-namespace CallCampaigns.Domain.Tests;
-internal static class Placeholder { }

@@ -1,0 +1,27 @@
+namespace CallCampaigns.Domain.Tests;
+
+public sealed class SpreadPlannerTests
+{
+    private static readonly CallWindow NineToSix = new(new TimeOnly(9, 0), new TimeOnly(18, 0), "UTC", new DateOnly(2026, 11, 25), null);
+
+    [Fact]
+    public void Items_are_spread_evenly_over_the_window_from_its_start()
+    {
+        var times = SpreadPlanner.Plan(NineToSix, 3, new DateTimeOffset(2026, 11, 25, 7, 0, 0, TimeSpan.Zero));
+        Assert.Equal(
+            [new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 25, 15, 0, 0, TimeSpan.Zero)],
+            times);
+    }
+
+    [Fact]
+    public void A_campaign_started_mid_window_spreads_over_what_is_left_of_it()
+    {
+        var times = SpreadPlanner.Plan(NineToSix, 2, new DateTimeOffset(2026, 11, 25, 16, 0, 0, TimeSpan.Zero));
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 16, 0, 0, TimeSpan.Zero), times[0]);
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 17, 0, 0, TimeSpan.Zero), times[1]);
+    }
+
+    [Fact]
+    public void A_campaign_created_after_the_window_closed_spreads_over_the_next_day() =>
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero), SpreadPlanner.Plan(NineToSix, 1, new DateTimeOffset(2026, 11, 25, 19, 0, 0, TimeSpan.Zero))[0]);
+}
