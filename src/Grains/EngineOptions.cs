@@ -17,6 +17,15 @@ public sealed class EngineOptions
     /// </summary>
     public TimeSpan StaleCallAfter { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// A call with no news for this long is given up even if Bolna cannot be reached: its item fails and its slot is
+    /// freed (no real call lasts this long).
+    /// </summary>
+    public TimeSpan MaxCallDuration { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>How often every node ticks the slot allocator and the call reconciler.</summary>
+    public TimeSpan HeartbeatPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>While a window is open, a reminder with this period wakes the campaign even if its activation died.</summary>
     public TimeSpan SafetyNetPeriod { get; set; } = TimeSpan.FromMinutes(1);
 

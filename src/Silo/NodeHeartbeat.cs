@@ -1,7 +1,9 @@
+using CallCampaigns.Grains;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Campaigns;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CallCampaigns.Silo;
 
@@ -14,10 +16,11 @@ internal sealed class NodeHeartbeat(
     IGrainFactory grains,
     CampaignStore campaigns,
     IHostApplicationLifetime lifetime,
+    IOptions<EngineOptions> options,
     TimeProvider time,
     ILogger<NodeHeartbeat> logger) : BackgroundService
 {
-    private static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
+    private TimeSpan Period => options.Value.HeartbeatPeriod;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -94,6 +94,12 @@ public static class NodeHosting
     private static void ConfigureSilo(ISiloBuilder silo, NodeMode mode, IConfiguration configuration)
     {
         var node = configuration.GetSection(ClusterNodeOptions.Section).Get<ClusterNodeOptions>() ?? new ClusterNodeOptions();
+        var engine = configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
+        // Reminders are the campaigns' durable safety net; let it tick as often as configured.
+        silo.Configure<Orleans.Hosting.ReminderOptions>(options =>
+            options.MinimumReminderPeriod = engine.SafetyNetPeriod < options.MinimumReminderPeriod ? engine.SafetyNetPeriod : options.MinimumReminderPeriod);
+        // How fast a dead node is noticed (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...).
+        silo.Services.Configure<Orleans.Configuration.ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
         if (mode.IsCluster)
         {
             silo.Configure<Orleans.Configuration.ClusterOptions>(options =>

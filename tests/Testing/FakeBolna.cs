@@ -14,8 +14,11 @@ namespace CallCampaigns.Testing;
 /// <summary>A dial Bolna received: the parsed request body.</summary>
 public sealed record ReceivedCall(string ExecutionId, string AgentId, string RecipientPhoneNumber, string? FromPhoneNumber, JsonObject Body, DateTimeOffset At);
 
-/// <summary>One webhook of a scripted call: sent <see cref="After"/> the dial (or after the previous step).</summary>
-public sealed record ScriptStep(TimeSpan After, string Status, Action<JsonObject>? Fill = null);
+/// <summary>
+/// One webhook of a scripted call: sent <see cref="After"/> the previous step, once <see cref="Until"/> (when given)
+/// has completed.
+/// </summary>
+public sealed record ScriptStep(TimeSpan After, string Status, Action<JsonObject>? Fill = null, Task? Until = null);
 
 /// <summary>
 /// A fake Bolna over real HTTP, held to Bolna's documented protocol (reference/bolna.md, openapi.yml):
@@ -92,6 +95,15 @@ public sealed class FakeBolna : IAsyncDisposable
             body["telephony_data"]!["recording_url"] = "https://recordings.example/fake.mp3";
             body["telephony_data"]!["hangup_reason"] = "Call recipient hungup";
         }),
+    ];
+
+    /// <summary>A call that connects and stays on the line until <paramref name="hangUp"/> completes.</summary>
+    public static IReadOnlyList<ScriptStep> AnsweredUntil(Task hangUp) =>
+    [
+        new(TimeSpan.Zero, "ringing"),
+        new(TimeSpan.Zero, "in-progress"),
+        new(TimeSpan.Zero, "call-disconnected", Until: hangUp),
+        new(TimeSpan.FromMilliseconds(20), "completed", body => body["conversation_duration"] = 5),
     ];
 
     public static IReadOnlyList<ScriptStep> Unanswered(string status, TimeSpan after) =>
@@ -186,6 +198,7 @@ public sealed class FakeBolna : IAsyncDisposable
         {
             foreach (var step in Script(call))
             {
+                if (step.Until is { } gate) await gate.WaitAsync(_stopping.Token);
                 await Task.Delay(step.After, _stopping.Token);
                 var body = NewExecution(call, step.Status);
                 step.Fill?.Invoke(body);

@@ -64,6 +64,7 @@ public static partial class AdminApi
             return Problems.NotFound($"No user '{id}'.");
         }
 
+        await grains.GetGrain<IUserGrain>(IUserGrain.KeyOf(id)).LimitChanged();
         await grains.GetGrain<ISystemConcurrencyGrain>(ISystemConcurrencyGrain.Key).LimitsChanged();
         return TypedResults.Ok(UserSummary.From((await users.GetUsageAsync(id))!));
     }

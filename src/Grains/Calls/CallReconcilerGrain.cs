@@ -5,7 +5,8 @@ namespace CallCampaigns.Grains.Calls;
 
 /// <summary>
 /// Calls whose slot lease ran out without news: looks them up (through the dialer, outside this turn) and
-/// extends their lease meanwhile; a dial whose request never got an answer fails its item without a second dial.
+/// extends their lease meanwhile. A dial whose request never got an answer, or a call with no news for longer
+/// than any call lasts, fails its item and frees its slot, without a second dial.
 /// </summary>
 public sealed class CallReconcilerGrain(SlotLeaseStore leases, TimeProvider time, IOptions<EngineOptions> options)
     : Grain, ICallReconcilerGrain
@@ -15,7 +16,12 @@ public sealed class CallReconcilerGrain(SlotLeaseStore leases, TimeProvider time
         var now = time.GetUtcNow();
         foreach (var lease in await leases.ExpiredAsync(UnixMs.From(now), UnixMs.From(now + options.Value.StaleCallAfter)))
         {
-            if (lease.ExecutionId is { } executionId)
+            if (now - UnixMs.ToTime(lease.GrantedAt) > options.Value.MaxCallDuration)
+            {
+                await GrainFactory.GetGrain<ICampaignGrain>(lease.CampaignId).ResolveUnknownDial(
+                    lease.ItemId, lease.Attempt, $"No news of this call for {options.Value.MaxCallDuration}; its slot was freed");
+            }
+            else if (lease.ExecutionId is { } executionId)
             {
                 await GrainFactory.GetGrain<IDialerGrain>(0).LookUp(lease.CampaignId, executionId);
             }

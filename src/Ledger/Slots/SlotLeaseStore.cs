@@ -23,6 +23,7 @@ public sealed class ExpiredLease
     public long ItemId { get; init; }
     public int Attempt { get; init; }
     public string? ExecutionId { get; init; }
+    public long GrantedAt { get; init; }
 }
 
 /// <summary>
@@ -89,7 +90,7 @@ public sealed class SlotLeaseStore(LedgerDatabase database)
             """
             UPDATE slot_leases SET expires_at = @extendTo
             WHERE item_id IS NOT NULL AND expires_at < @now
-            RETURNING id, user_id, campaign_id, item_id, attempt, execution_id
+            RETURNING id, user_id, campaign_id, item_id, attempt, execution_id, granted_at
             """,
             new { now, extendTo })).AsList();
     }
