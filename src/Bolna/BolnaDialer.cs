@@ -75,6 +75,35 @@ public sealed class BolnaDialer(HttpClient http) : IDialer
         return BolnaWebhook.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).Update;
     }
 
+    public async Task<string?> FindExecutionAsync(string agentId, string phoneNumber, DateTimeOffset dialledAt, CancellationToken cancellationToken)
+    {
+        // The live API needs a from/to window (at most 7 days) and pages of at most 50.
+        var from = Iso(dialledAt.AddMinutes(-1));
+        var to = Iso(DateTimeOffset.UtcNow.AddMinutes(1) > dialledAt.AddDays(7) ? dialledAt.AddDays(7) : DateTimeOffset.UtcNow.AddMinutes(1));
+        for (var page = 1; page <= MaxSearchPages; page++)
+        {
+            var url = $"v2/agent/{Uri.EscapeDataString(agentId)}/executions?from={Uri.EscapeDataString(from)}&to={Uri.EscapeDataString(to)}&page_number={page}&page_size=50";
+            using var document = JsonDocument.Parse(await http.GetStringAsync(url, cancellationToken));
+            var root = document.RootElement;
+            var data = root.ValueKind == JsonValueKind.Array ? root : root.TryGetProperty("data", out var d) ? d : default;
+            if (data.ValueKind != JsonValueKind.Array) return null;
+            foreach (var execution in data.EnumerateArray())
+            {
+                var number = execution.TryGetProperty("telephony_data", out var telephony) ? Text(telephony, "to_number") : null;
+                number ??= execution.TryGetProperty("context_details", out var context) ? Text(context, "recipient_phone_number") : null;
+                if (number == phoneNumber && Text(execution, "id") is { } id) return id;
+            }
+
+            if (!(root.ValueKind == JsonValueKind.Object && root.TryGetProperty("has_more", out var more) && more.ValueKind == JsonValueKind.True)) return null;
+        }
+
+        return null;
+    }
+
+    private const int MaxSearchPages = 20;
+
+    private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
     private static string? ReadExecutionId(string text)
     {
         try

@@ -27,6 +27,9 @@ public sealed class CallSimulator(
 {
     public const string HttpClientName = "simulator";
 
+    /// <summary>The last call to each number this process placed, for finding a dial whose answer was lost.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string ExecutionId, DateTimeOffset At)> _recent = new();
+
     public static readonly IReadOnlyList<AgentInfo> Agents =
     [
         new("sim-sales-agent", "Sales assistant (simulated)"),
@@ -42,9 +45,13 @@ public sealed class CallSimulator(
 
         var call = SimulatedCall.Plan(
             SimulatedCall.NewExecutionId(time.GetUtcNow()), request.AgentId, request.PhoneNumber, time.GetUtcNow(), options.Value);
+        _recent[request.PhoneNumber] = (call.ExecutionId, call.DialledAt);
         _ = Task.Run(() => PlayAsync(call, lifetime.ApplicationStopping), CancellationToken.None);
         return Task.FromResult(DialResult.Accepted(call.ExecutionId));
     }
+
+    public Task<string?> FindExecutionAsync(string agentId, string phoneNumber, DateTimeOffset dialledAt, CancellationToken cancellationToken) =>
+        Task.FromResult(_recent.TryGetValue(phoneNumber, out var recent) && recent.At >= dialledAt.AddMinutes(-1) ? recent.ExecutionId : null);
 
     public Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(CancellationToken cancellationToken) => Task.FromResult(Agents);
 

@@ -13,4 +13,11 @@ public interface IDialer
 
     /// <summary>What the provider knows now of one execution (as a webhook would say it); null when it knows nothing.</summary>
     Task<CallUpdate?> LookupAsync(string executionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The execution an unanswered dial request may have created: the agent's call to <paramref name="phoneNumber"/>
+    /// created at or after <paramref name="dialledAt"/>; null when the provider has none. Asked before a dial whose
+    /// answer was lost is given up, so that nobody is called twice for one attempt.
+    /// </summary>
+    Task<string?> FindExecutionAsync(string agentId, string phoneNumber, DateTimeOffset dialledAt, CancellationToken cancellationToken);
 }

@@ -30,8 +30,14 @@ public interface ICampaignGrain : IGrainWithIntegerKey
     /// <summary>Cancels every queued item; calls in flight finish. Final.</summary>
     Task<LifecycleResult> Cancel();
 
-    /// <summary>Gives up on a dial whose outcome cannot be learnt: the item fails and its slot is freed, never dialled again for that attempt.</summary>
-    Task ResolveUnknownDial(long itemId, int attempt, string reason);
+    /// <summary>
+    /// What became of a dial whose answer never came: the call Bolna has for it (it goes on as if the answer had
+    /// come), or none (no call was placed: the item goes back to the queue and its slot is freed).
+    /// </summary>
+    Task DialResolved(long itemId, int attempt, string? executionId);
+
+    /// <summary>Gives up on a call with no news for too long: the item fails with the reason and its slot is freed.</summary>
+    Task GiveUpCall(long itemId, int attempt, string reason);
 }
 
 /// <summary>Whether a lifecycle move happened; <see cref="Error"/> says why not.</summary>

@@ -11,6 +11,13 @@ public interface IDialerGrain : IGrainWithIntegerKey
     [OneWay]
     Task Dial(DialRequest request);
 
+    /// <summary>
+    /// Finds out whether a dial whose answer never came placed a call: searches the agent's executions for the
+    /// number since the dial, and tells the campaign with <see cref="ICampaignGrain.DialResolved"/>.
+    /// </summary>
+    [OneWay]
+    Task Resolve(DialRequest request, DateTimeOffset dialledAt);
+
     /// <summary>Asks the provider about one call and applies the answer to its campaign as if it were a webhook.</summary>
     [OneWay]
     Task LookUp(long campaignId, string executionId);

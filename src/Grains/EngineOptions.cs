@@ -18,6 +18,12 @@ public sealed class EngineOptions
     public TimeSpan StaleCallAfter { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
+    /// After a dial request got no answer (a timeout or a 5xx), how long to wait before searching Bolna's executions
+    /// for the call it may have placed.
+    /// </summary>
+    public TimeSpan UnknownDialCheckAfter { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// A call with no news for this long is given up even if Bolna cannot be reached: its item fails and its slot is
     /// freed (no real call lasts this long).
     /// </summary>

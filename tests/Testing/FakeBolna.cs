@@ -56,6 +56,9 @@ public sealed class FakeBolna : IAsyncDisposable
     /// <summary>How each dial plays out; by default it connects, talks for two seconds and completes.</summary>
     public Func<ReceivedCall, IReadOnlyList<ScriptStep>> Script { get; set; } = _ => Answered(TimeSpan.FromSeconds(2));
 
+    /// <summary>How long an accepted <c>POST /call</c> takes to answer (the call is placed at once regardless).</summary>
+    public TimeSpan AnswerDelay { get; set; }
+
     /// <summary>Answers <c>POST /call</c> with this status instead of accepting (null: accept).</summary>
     public Func<ReceivedCall, int?> RefuseWith { get; set; } = _ => null;
 
@@ -178,11 +181,33 @@ public sealed class FakeBolna : IAsyncDisposable
             for (var max = _maxActive; started > max; max = _maxActive) Interlocked.CompareExchange(ref _maxActive, started, max);
             _executions[call.ExecutionId] = NewExecution(call, "queued");
             lock (_running) _running.Add(Task.Run(() => PlayAsync(call)));
+            if (AnswerDelay > TimeSpan.Zero) await Task.Delay(AnswerDelay);
             return Results.Ok(new { message = "done", status = "queued", execution_id = call.ExecutionId });
         });
 
         app.MapGet("/executions/{id}", (string id) =>
             _executions.TryGetValue(id, out var body) ? Results.Text(body.ToJsonString(), "application/json") : Results.Json(new { detail = "Not found" }, statusCode: 404));
+
+        app.MapGet("/v2/agent/{agentId}/executions", (string agentId, string? from, string? to, int? page_number, int? page_size) =>
+        {
+            if (from is null || to is null || !DateTimeOffset.TryParse(from, CultureInfo.InvariantCulture, out var since) || !DateTimeOffset.TryParse(to, CultureInfo.InvariantCulture, out var until))
+            {
+                return Results.Json(new { detail = "from and to are required" }, statusCode: 400);
+            }
+
+            if (until - since > TimeSpan.FromDays(7)) return Results.Json(new { detail = "The window may be at most 7 days" }, statusCode: 400);
+            var size = Math.Clamp(page_size ?? 20, 1, 50);
+            var page = Math.Max(page_number ?? 1, 1);
+            var matching = _calls.Where(c => c.AgentId == agentId && c.At >= since && c.At <= until && _executions.ContainsKey(c.ExecutionId)).OrderByDescending(c => c.At).ToArray();
+            var data = matching.Skip((page - 1) * size).Take(size).Select(c => new
+            {
+                id = c.ExecutionId,
+                status = _executions.TryGetValue(c.ExecutionId, out var body) ? body["status"]!.GetValue<string>() : "queued",
+                created_at = c.At.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+                telephony_data = new { to_number = c.RecipientPhoneNumber },
+            }).ToArray();
+            return Results.Json(new { page_number = page, page_size = size, total = matching.Length, has_more = page * size < matching.Length, data });
+        });
 
         app.MapGet("/v2/agent/all", () => Results.Json(new[]
         {

@@ -18,17 +18,17 @@ public sealed class CallReconcilerGrain(SlotLeaseStore leases, TimeProvider time
         {
             if (now - UnixMs.ToTime(lease.GrantedAt) > options.Value.MaxCallDuration)
             {
-                await GrainFactory.GetGrain<ICampaignGrain>(lease.CampaignId).ResolveUnknownDial(
+                await GrainFactory.GetGrain<ICampaignGrain>(lease.CampaignId).GiveUpCall(
                     lease.ItemId, lease.Attempt, $"No news of this call for {options.Value.MaxCallDuration}; its slot was freed");
             }
             else if (lease.ExecutionId is { } executionId)
             {
                 await GrainFactory.GetGrain<IDialerGrain>(0).LookUp(lease.CampaignId, executionId);
             }
-            else
+            else if (lease.AgentId is { } agentId && lease.PhoneNumber is { } phone)
             {
-                await GrainFactory.GetGrain<ICampaignGrain>(lease.CampaignId).ResolveUnknownDial(
-                    lease.ItemId, lease.Attempt, "No answer to the dial request; not dialled again to avoid calling twice");
+                var request = new DialRequest(lease.CampaignId, lease.ItemId, lease.Attempt, agentId, phone, null, new Dictionary<string, string>());
+                await GrainFactory.GetGrain<IDialerGrain>(0).Resolve(request, UnixMs.ToTime(lease.DialledAt ?? lease.GrantedAt));
             }
         }
     }

@@ -25,6 +25,19 @@ public sealed class DialerGrain(IDialer dialer, ILogger<DialerGrain> logger) : G
         await GrainFactory.GetGrain<ICampaignGrain>(request.CampaignId).DialAnswered(request, result);
     }
 
+    async Task IDialerGrain.Resolve(DialRequest request, DateTimeOffset dialledAt)
+    {
+        try
+        {
+            var executionId = await dialer.FindExecutionAsync(request.AgentId, request.PhoneNumber, dialledAt, CancellationToken.None);
+            await GrainFactory.GetGrain<ICampaignGrain>(request.CampaignId).DialResolved(request.ItemId, request.Attempt, executionId);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not search for the call to item {ItemId}; it will be tried again", request.ItemId);
+        }
+    }
+
     async Task IDialerGrain.LookUp(long campaignId, string executionId)
     {
         try

@@ -77,15 +77,31 @@ public sealed class CampaignGrain(
                 if (await queue.ReturnToQueueAsync(Id, request.ItemId, request.Attempt, UnixMs.From(notBefore), now)) _released++;
                 break;
             default:
-                // The call may have been placed: keep its slot until the reconciler learns what happened.
+                // The call may have been placed: keep its slot, and have the reconciler search for it soon.
                 logger.LogWarning("Campaign {CampaignId} item {ItemId}: dial outcome unknown ({Reason})", Id, request.ItemId, result.Reason);
+                await leases.ExpireAtAsync(request.ItemId, request.Attempt, UnixMs.From(Now + options.Value.UnknownDialCheckAfter));
                 break;
         }
 
         await PumpAsync();
     }
 
-    async Task ICampaignGrain.ResolveUnknownDial(long itemId, int attempt, string reason)
+    async Task ICampaignGrain.DialResolved(long itemId, int attempt, string? executionId)
+    {
+        if (executionId is not null)
+        {
+            logger.LogInformation("Campaign {CampaignId} item {ItemId}: the unanswered dial placed call {ExecutionId}", Id, itemId, executionId);
+            await ((ICampaignGrain)this).DialAnswered(
+                new DialRequest(Id, itemId, attempt, "", "", null, new Dictionary<string, string>()), DialResult.Accepted(executionId));
+            return;
+        }
+
+        logger.LogInformation("Campaign {CampaignId} item {ItemId}: the unanswered dial placed no call; it goes back to the queue", Id, itemId);
+        if (await queue.ReturnToQueueAsync(Id, itemId, attempt, null, UnixMs.From(Now))) _released++;
+        await PumpAsync();
+    }
+
+    async Task ICampaignGrain.GiveUpCall(long itemId, int attempt, string reason)
     {
         if (await queue.RecordDialRejectedAsync(Id, itemId, attempt, "unknown", reason, UnixMs.From(Now))) _released++;
         await PumpAsync();

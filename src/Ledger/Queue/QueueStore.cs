@@ -128,7 +128,10 @@ public sealed class QueueStore(LedgerDatabase database)
             new { executionId })).AsList();
     }
 
-    /// <summary>A dial Bolna refused: the item fails with the reason and its slot is released, in one transaction.</summary>
+    /// <summary>
+    /// A dial Bolna refused, or a call given up: the item fails with the reason and its slot is released, in one
+    /// transaction.
+    /// </summary>
     public async Task<bool> RecordDialRejectedAsync(long campaignId, long itemId, int attempt, string outcome, string reason, long now)
     {
         await using var connection = await database.OpenAsync();
@@ -136,7 +139,7 @@ public sealed class QueueStore(LedgerDatabase database)
         var moved = await connection.ExecuteAsync(
             """
             UPDATE queue_items SET status = 'failed', outcome = @outcome, failure_reason = @reason, ended_at = @now, updated_at = @now
-            WHERE id = @itemId AND attempts = @attempt AND status = 'dialing'
+            WHERE id = @itemId AND attempts = @attempt AND status IN ('dialing', 'in-progress')
             """,
             new { itemId, attempt, outcome, reason, now }, transaction);
         if (moved == 1)

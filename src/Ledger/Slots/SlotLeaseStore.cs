@@ -24,6 +24,9 @@ public sealed class ExpiredLease
     public int Attempt { get; init; }
     public string? ExecutionId { get; init; }
     public long GrantedAt { get; init; }
+    public string? AgentId { get; init; }
+    public string? PhoneNumber { get; init; }
+    public long? DialledAt { get; init; }
 }
 
 /// <summary>
@@ -38,6 +41,12 @@ public sealed class SlotLeaseStore(LedgerDatabase database)
         if (wanted <= 0) return new SlotGrant([], GrantLimit.None);
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginSerializedAsync(connection);
+        if (database.Dialect == LedgerDialect.Postgres)
+        {
+            // A change of this user's limit waits for this grant, and the grant sees the limit it is judged by.
+            await connection.ExecuteAsync("SELECT 1 FROM users WHERE id = @userId FOR SHARE", new { userId }, transaction);
+        }
+
         var room = await connection.QuerySingleOrDefaultAsync<(long System, long User)>(
             """
             SELECT (SELECT system_concurrency_limit FROM system_settings WHERE id = 1) - (SELECT count(*) FROM slot_leases),
@@ -81,18 +90,35 @@ public sealed class SlotLeaseStore(LedgerDatabase database)
 
     /// <summary>
     /// Leases of calls whose time ran out, with their expiry pushed to <paramref name="extendTo"/> so each is looked
-    /// at once per period.
+    /// at once per period, and what is needed to look the call up.
     /// </summary>
     public async Task<IReadOnlyList<ExpiredLease>> ExpiredAsync(long now, long extendTo)
     {
         await using var connection = await database.OpenAsync();
-        return (await connection.QueryAsync<ExpiredLease>(
+        await using var transaction = await connection.BeginTransactionAsync();
+        var expired = (await connection.QueryAsync<ExpiredLease>(
             """
-            UPDATE slot_leases SET expires_at = @extendTo
-            WHERE item_id IS NOT NULL AND expires_at < @now
-            RETURNING id, user_id, campaign_id, item_id, attempt, execution_id, granted_at
+            SELECT l.id, l.user_id, l.campaign_id, l.item_id, l.attempt, l.execution_id, l.granted_at,
+                   c.agent_id, q.phone_number, q.started_at AS dialled_at
+            FROM slot_leases l
+            LEFT JOIN queue_items q ON q.id = l.item_id
+            LEFT JOIN campaigns c ON c.id = l.campaign_id
+            WHERE l.item_id IS NOT NULL AND l.expires_at < @now
             """,
-            new { now, extendTo })).AsList();
+            new { now }, transaction)).AsList();
+        await connection.ExecuteAsync(
+            "UPDATE slot_leases SET expires_at = @extendTo WHERE item_id IS NOT NULL AND expires_at < @now",
+            new { now, extendTo }, transaction);
+        await transaction.CommitAsync();
+        return expired;
+    }
+
+    /// <summary>Brings forward when a call's lease is next looked at (a dial whose outcome is unknown).</summary>
+    public async Task ExpireAtAsync(long itemId, int attempt, long at)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync(
+            "UPDATE slot_leases SET expires_at = @at WHERE item_id = @itemId AND attempt = @attempt", new { itemId, attempt, at });
     }
 
     public async Task<int> CountAsync(string? userId = null)
