@@ -24,6 +24,7 @@ public sealed class CampaignGrain(
     private readonly Queue<long> _slots = new();
     private int _released;
     private int _reportedDemand;
+    private bool _reassert;
     private CampaignRow? _campaign;
     private IGrainTimer? _timer;
     private (TimeSpan Due, TimeSpan Period)? _reminder;
@@ -120,7 +121,11 @@ public sealed class CampaignGrain(
         return result;
     }
 
-    Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) => PumpAsync();
+    /// <summary>
+    /// The safety net: besides looking at the campaign afresh, it tells the user its demand again, because the
+    /// user's and the system's memory of who waits is rebuilt from such reports after a silo dies.
+    /// </summary>
+    Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) => PumpAsync(reassert: true);
 
     private async Task<LifecycleResult> MoveAsync(Func<string, bool> allowed, string to, string notAllowed)
     {
@@ -133,8 +138,11 @@ public sealed class CampaignGrain(
 
     private async Task<CampaignRow?> CurrentAsync() => _campaign = await campaigns.GetAsync(Id);
 
-    private async Task PumpAsync()
+    private Task PumpAsync() => PumpAsync(reassert: false);
+
+    private async Task PumpAsync(bool reassert)
     {
+        _reassert = reassert;
         var campaign = await CurrentAsync();
         var now = Now;
         if (campaign is not null && campaign.Status == CampaignStatus.Scheduled && campaign.Window().LocalDate(now) >= campaign.Window().StartDate)
@@ -211,7 +219,8 @@ public sealed class CampaignGrain(
             _slots.Clear();
         }
 
-        if (_released == 0 && wanted == _reportedDemand) return 0;
+        if (_released == 0 && wanted == _reportedDemand && !(_reassert && wanted > 0)) return 0;
+        _reassert = false;
         if (_campaign is null) return 0;
         var released = _released;
         _released = 0;
