@@ -98,15 +98,69 @@ public sealed class ClusterModeTests(PostgresFixture postgres) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Killing_one_of_three_nodes_mid_campaign_keeps_every_limit_and_the_others_finish_the_work_dialling_nobody_twice()
+    {
+        var database = await postgres.CreateDatabaseAsync("failover");
+        var nodes = new List<NodeProcess>();
+        for (var i = 0; i < 3; i++) nodes.Add(await StartNodeAsync(database, FastFailover));
+        using var admin = new CampaignsClient(nodes[0].BaseUrl, AdminKey);
+        await admin.SendAsync(HttpMethod.Put, "api/admin/system", new { systemConcurrentCallsLimit = 4 });
+        var durations = new Random(4242);
+        _bolna.Script = _ =>
+        {
+            lock (durations) return FakeBolna.Answered(TimeSpan.FromMilliseconds(durations.Next(300, 900)));
+        };
+
+        var users = new List<(string Key, long Campaign)>();
+        for (var i = 0; i < 3; i++)
+        {
+            var key = await admin.CreateUserAsync($"user{i}", limit: 2);
+            using var client = new CampaignsClient(nodes[i].BaseUrl, key);
+            users.Add((key, (await client.CreateCampaignAsync(Campaign(await client.CreateContactsAsync(12, numberBase: i * 100))))["id"]!.GetValue<long>()));
+        }
+
+        await Eventually(() => Task.FromResult(_bolna.Calls.Count), dialled => dialled >= 10 && _bolna.ActiveCalls > 0);
+        await nodes[1].KillAsync();
+        _bolna.WebhookUrls.RemoveAt(1); // the load balancer notices the dead node
+
+        foreach (var (key, campaign) in users)
+        {
+            using var survivor = new CampaignsClient(nodes[2].BaseUrl, key);
+            var done = await survivor.WaitForCampaignAsync(campaign, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(120));
+            Assert.Equal(12, done["completedCalls"]!.GetValue<int>());
+            var items = await survivor.ListItemsAsync(campaign);
+            Assert.All(items, item => Assert.Equal(1, item["attempts"]!.GetValue<int>()));
+            Assert.InRange(CampaignsClient.MaxOverlap(items), 1, 2);
+        }
+
+        Assert.Equal(36, _bolna.Calls.Count);
+        Assert.Equal(36, _bolna.Calls.Select(c => c.RecipientPhoneNumber).Distinct().Count());
+        Assert.InRange(_bolna.MaxConcurrentCalls, 1, 4);
+        Assert.Equal(0, (await admin.GetAsync("api/admin/system"))["activeCalls"]!.GetValue<int>());
+    }
+
+    /// <summary>Failure detection and recovery in seconds, not minutes, so the test sees the whole story.</summary>
+    private static readonly Dictionary<string, string> FastFailover = new()
+    {
+        ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
+        ["Orleans__Membership__NumMissedProbesLimit"] = "2",
+        ["Engine__StaleCallAfter"] = "00:00:03",
+        ["Engine__UnboundLeaseTimeout"] = "00:00:03",
+        ["Engine__UnknownDialCheckAfter"] = "00:00:01",
+        ["Engine__SafetyNetPeriod"] = "00:00:02",
+        ["Engine__HeartbeatPeriod"] = "00:00:00.500",
+    };
+
     public async ValueTask DisposeAsync()
     {
         foreach (var node in _nodes) await node.DisposeAsync();
         await _bolna.DisposeAsync();
     }
 
-    private async Task<NodeProcess> StartNodeAsync(string database)
+    private async Task<NodeProcess> StartNodeAsync(string database, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var node = await NodeProcess.StartAsync(new Dictionary<string, string>
+        var node = await NodeProcess.StartAsync(new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
         {
             ["ConnectionStrings__Postgres"] = database,
             ["Auth__AdminKey"] = AdminKey,
