@@ -59,6 +59,9 @@ public sealed class FakeBolna : IAsyncDisposable
     /// <summary>How long an accepted <c>POST /call</c> takes to answer (the call is placed at once regardless).</summary>
     public TimeSpan AnswerDelay { get; set; }
 
+    /// <summary>Told of every dial Bolna accepts, as it arrives (before the answer is sent).</summary>
+    public Action<ReceivedCall>? Received { get; set; }
+
     /// <summary>Answers <c>POST /call</c> with this status instead of accepting (null: accept).</summary>
     public Func<ReceivedCall, int?> RefuseWith { get; set; } = _ => null;
 
@@ -123,6 +126,15 @@ public sealed class FakeBolna : IAsyncDisposable
         return await _http.PostAsJsonAsync(url, body, cancellationToken);
     }
 
+    /// <summary>The execution object as Bolna would post it in a webhook with <paramref name="status"/>.</summary>
+    public JsonObject WebhookBody(ReceivedCall call, string status)
+    {
+        var body = NewExecution(call, status);
+        _executions[call.ExecutionId] = body;
+        if (IsLineEnd(status)) Interlocked.Decrement(ref _active);
+        return (JsonObject)body.DeepClone();
+    }
+
     public JsonObject? Execution(string executionId) => _executions.TryGetValue(executionId, out var body) ? (JsonObject)body.DeepClone() : null;
 
     public async ValueTask DisposeAsync()
@@ -177,6 +189,7 @@ public sealed class FakeBolna : IAsyncDisposable
                 return Results.Json(new { error = status, message = $"Refused with {status}" }, statusCode: status);
             }
 
+            Received?.Invoke(call);
             var started = Interlocked.Increment(ref _active);
             for (var max = _maxActive; started > max; max = _maxActive) Interlocked.CompareExchange(ref _maxActive, started, max);
             _executions[call.ExecutionId] = NewExecution(call, "queued");
