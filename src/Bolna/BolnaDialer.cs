@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CallCampaigns.Domain.Calls;
+using Polly.CircuitBreaker;
 
 namespace CallCampaigns.Bolna;
 
@@ -10,7 +11,7 @@ namespace CallCampaigns.Bolna;
 /// Bolna's HTTP API: <c>POST /call</c> to dial and <c>GET /v2/agent/all</c> to list agents.
 /// Bolna's own retries stay off: retrying is the campaign's decision.
 /// </summary>
-public sealed class BolnaDialer(HttpClient http) : IDialer
+public sealed class BolnaDialer(HttpClient http, BolnaCallRate rate) : IDialer
 {
     public const string HttpClientName = "bolna";
 
@@ -19,12 +20,18 @@ public sealed class BolnaDialer(HttpClient http) : IDialer
         var body = new CallRequest(
             request.AgentId, request.PhoneNumber, string.IsNullOrWhiteSpace(request.FromPhoneNumber) ? null : request.FromPhoneNumber,
             request.UserData, new RetryConfig(false));
+        using var permit = await rate.AcquireAsync(cancellationToken);
         HttpResponseMessage response;
         try
         {
             response = await http.PostAsJsonAsync("call", body, Json, cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OperationCanceledException)
+        catch (BrokenCircuitException e)
+        {
+            // Nothing was sent: Bolna has been failing, so the campaign waits before dialling again.
+            return DialResult.Failed(DialOutcome.RateLimited, $"Bolna is failing; dialling paused for a while ({e.Message})", TimeSpan.FromSeconds(30));
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             return DialResult.Failed(DialOutcome.Unknown, $"No answer from Bolna: {e.Message}");
         }

@@ -15,6 +15,17 @@ public sealed class BolnaOptions
 
     /// <summary>How long a dial request may take before its outcome counts as unknown.</summary>
     public TimeSpan DialTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Most <c>POST /call</c> requests this node sends per minute (Bolna allows 500 per organisation: in a cluster,
+    /// give each node its share).
+    /// </summary>
+    public int CallsPerMinute { get; set; } = 500;
+
+    /// <summary>
+    /// Addresses webhooks may come from (Bolna publishes 13.203.39.153, 13.126.9.249 and 13.202.133.53); empty: any.
+    /// </summary>
+    public string[] AllowedSourceAddresses { get; set; } = [];
 }
 
 /// <summary>Configuration section <c>Dialer</c>.</summary>

@@ -74,7 +74,7 @@ public sealed class CallSimulator(
             {
                 var wait = started + step.After - time.GetUtcNow();
                 if (wait > TimeSpan.Zero) await Task.Delay(wait, time, stopping);
-                await PostAsync(http, step.Body, stopping);
+                await PostAsync(http, target.WebhookUrl, step.Body, stopping);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -87,22 +87,9 @@ public sealed class CallSimulator(
         }
     }
 
-    private async Task PostAsync(HttpClient http, JsonObject body, CancellationToken stopping)
+    /// <summary>Posts one webhook; the client's resilience pipeline retries failed deliveries, as Bolna does.</summary>
+    private static async Task PostAsync(HttpClient http, Uri? url, JsonObject body, CancellationToken stopping)
     {
-        // Like Bolna, retry a failed delivery a few times.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var url = target.WebhookUrl ?? throw new InvalidOperationException("The simulator has no webhook URL yet");
-                using var response = await http.PostAsJsonAsync(url, body, stopping);
-                if (response.IsSuccessStatusCode || attempt >= 3) return;
-            }
-            catch (HttpRequestException) when (attempt < 3)
-            {
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(attempt), time, stopping);
-        }
+        using var response = await http.PostAsJsonAsync(url ?? throw new InvalidOperationException("The simulator has no webhook URL yet"), body, stopping);
     }
 }

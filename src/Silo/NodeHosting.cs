@@ -14,6 +14,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace CallCampaigns.Silo;
@@ -75,18 +76,27 @@ public static class NodeHosting
         var useBolna = mode is null ? !string.IsNullOrWhiteSpace(bolna.ApiKey) : mode.Equals("Bolna", StringComparison.OrdinalIgnoreCase);
         if (useBolna)
         {
+            services.AddSingleton<BolnaCallRate>();
             services.AddHttpClient<IDialer, BolnaDialer>(BolnaDialer.HttpClientName, (provider, http) =>
-            {
-                var options = provider.GetRequiredService<IOptions<BolnaOptions>>().Value;
-                http.BaseAddress = new Uri(options.BaseUrl.TrimEnd('/') + "/");
-                http.Timeout = options.DialTimeout;
-                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", options.ApiKey);
-            });
+                {
+                    var options = provider.GetRequiredService<IOptions<BolnaOptions>>().Value;
+                    http.BaseAddress = new Uri(options.BaseUrl.TrimEnd('/') + "/");
+                    http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline times each attempt
+                    http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", options.ApiKey);
+                })
+                .AddStandardResilienceHandler(options =>
+                {
+                    // A repeated POST /call could call a person twice: only look-ups are retried.
+                    options.Retry.DisableForUnsafeHttpMethods();
+                    options.AttemptTimeout.Timeout = bolna.DialTimeout;
+                    options.TotalRequestTimeout.Timeout = bolna.DialTimeout * 4;
+                    options.CircuitBreaker.SamplingDuration = bolna.DialTimeout * 4;
+                });
         }
         else
         {
             services.AddSingleton<SimulatorWebhookTarget>();
-            services.AddHttpClient(CallSimulator.HttpClientName);
+            services.AddHttpClient(CallSimulator.HttpClientName).AddStandardResilienceHandler();
             services.AddSingleton<IDialer, CallSimulator>();
         }
     }

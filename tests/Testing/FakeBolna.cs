@@ -59,6 +59,12 @@ public sealed class FakeBolna : IAsyncDisposable
     /// <summary>How long an accepted <c>POST /call</c> takes to answer (the call is placed at once regardless).</summary>
     public TimeSpan AnswerDelay { get; set; }
 
+    /// <summary>Every webhook is delivered this many times (Bolna retries deliveries it thinks failed).</summary>
+    public int WebhookCopies { get; set; } = 1;
+
+    /// <summary>The <c>Retry-After</c> seconds sent with a 429.</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
+
     /// <summary>Told of every dial Bolna accepts, as it arrives (before the answer is sent).</summary>
     public Action<ReceivedCall>? Received { get; set; }
 
@@ -186,7 +192,10 @@ public sealed class FakeBolna : IAsyncDisposable
             _calls.Enqueue(call);
             if (RefuseWith(call) is { } status)
             {
-                return Results.Json(new { error = status, message = $"Refused with {status}" }, statusCode: status);
+                if (status == 429) request.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                return status is 401 or 403
+                    ? Results.Json(new { detail = "Invalid API key" }, statusCode: status)
+                    : Results.Json(new { error = status, message = $"Refused with {status}" }, statusCode: status);
             }
 
             Received?.Invoke(call);
@@ -247,7 +256,7 @@ public sealed class FakeBolna : IAsyncDisposable
                     Interlocked.Decrement(ref _active);
                 }
 
-                if (WebhookUrls.Count > 0)
+                for (var copy = 0; copy < WebhookCopies && WebhookUrls.Count > 0; copy++)
                 {
                     try
                     {

@@ -1,8 +1,11 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using CallCampaigns.Bolna;
 using CallCampaigns.Grains.Calls;
 using CallCampaigns.Silo;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace CallCampaigns.Api.Endpoints;
 
@@ -24,8 +27,13 @@ public static class WebhooksApi
     }
 
     public static async Task<Results<Ok<Accepted>, Accepted<Accepted>, ProblemHttpResult>> Receive(
-        HttpRequest request, string? token, NodeSecrets secrets, CallReports reports, ILoggerFactory loggers)
+        HttpRequest request, string? token, NodeSecrets secrets, CallReports reports, IOptions<BolnaOptions> bolna, ILoggerFactory loggers)
     {
+        if (!SourceAllowed(request.HttpContext.Connection.RemoteIpAddress, bolna.Value.AllowedSourceAddresses))
+        {
+            return TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: "Webhooks are accepted only from Bolna's addresses.");
+        }
+
         var presented = token ?? request.Headers["X-Webhook-Token"].ToString();
         if (!SecretMatches(presented, secrets.WebhookSecret))
         {
@@ -46,6 +54,17 @@ public static class WebhooksApi
             default:
                 return TypedResults.Ok(new Accepted(result.Update!.ExecutionId, result.Update.Status, true));
         }
+    }
+
+    /// <summary>True when no allow-list is set, or the caller's address is on it (an address, or a network as a.b.c.d/n).</summary>
+    private static bool SourceAllowed(IPAddress? remote, string[] allowed)
+    {
+        if (allowed.Length == 0) return true;
+        if (remote is null) return false;
+        if (remote.IsIPv4MappedToIPv6) remote = remote.MapToIPv4();
+        return allowed.Any(entry => entry.Contains('/', StringComparison.Ordinal)
+            ? IPNetwork.TryParse(entry, out var network) && network.Contains(remote)
+            : IPAddress.TryParse(entry, out var address) && address.Equals(remote));
     }
 
     private static bool SecretMatches(string? presented, string secret) =>

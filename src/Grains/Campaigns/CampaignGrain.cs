@@ -25,6 +25,7 @@ public sealed class CampaignGrain(
     private int _released;
     private int _reportedDemand;
     private bool _reassert;
+    private DateTimeOffset _holdUntil;
     private CampaignRow? _campaign;
     private IGrainTimer? _timer;
     private (TimeSpan Due, TimeSpan Period)? _reminder;
@@ -74,8 +75,11 @@ public sealed class CampaignGrain(
 
                 break;
             case DialOutcome.RateLimited:
-                var notBefore = Now + (result.RetryAfter ?? options.Value.RateLimitBackoff);
-                if (await queue.ReturnToQueueAsync(Id, request.ItemId, request.Attempt, UnixMs.From(notBefore), now)) _released++;
+                // No call was placed: the item keeps its place, and the whole campaign waits before dialling again.
+                var until = Now + (result.RetryAfter ?? options.Value.RateLimitBackoff);
+                if (until > _holdUntil) _holdUntil = until;
+                logger.LogWarning("Campaign {CampaignId} holds its dials until {Until}: {Reason}", Id, _holdUntil, result.Reason);
+                if (await queue.ReturnToQueueAsync(Id, request.ItemId, request.Attempt, null, now)) _released++;
                 break;
             default:
                 // The call may have been placed: keep its slot, and have the reconciler search for it soon.
@@ -172,6 +176,13 @@ public sealed class CampaignGrain(
         {
             await SettleDemandAsync(0);
             await ArrangeWakeAsync(campaign, window.EarliestStartAtOrAfter(now));
+            return;
+        }
+
+        if (_holdUntil > now)
+        {
+            await SettleDemandAsync(0);
+            await ArrangeWakeAsync(campaign, _holdUntil);
             return;
         }
 
