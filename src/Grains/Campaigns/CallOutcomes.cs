@@ -1,4 +1,3 @@
-using CallCampaigns.Domain.Scheduling;
 using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Queue;
@@ -10,21 +9,27 @@ namespace CallCampaigns.Grains.Campaigns;
 /// failed, or queued again for a retry), the call's data, the contact's history, and the slot's release.
 /// Used only from inside the campaign's grain, so one campaign's reports are applied one at a time.
 /// </summary>
+/// <summary>What applying a report did: freed the call's slot; gave the campaign something to look at again.</summary>
+public sealed record ApplyResult(bool Released, bool WorthALook)
+{
+    public static ApplyResult Nothing { get; } = new(false, false);
+}
+
 public sealed class CallOutcomes(QueueStore queue, TimeProvider time, ILogger<CallOutcomes> logger)
 {
-    /// <summary>Applies the report; returns true when it released the call's slot.</summary>
-    public async Task<bool> ApplyAsync(CampaignRow campaign, CallUpdate update)
+    /// <summary>Applies the report; says whether it released the call's slot and whether the campaign should look again.</summary>
+    public async Task<ApplyResult> ApplyAsync(CampaignRow campaign, CallUpdate update)
     {
         var attempt = await queue.FindAttemptAsync(update.ExecutionId);
         if (attempt is null || attempt.CampaignId != campaign.Id)
         {
             logger.LogWarning("Campaign {CampaignId} has no call {ExecutionId}", campaign.Id, update.ExecutionId);
-            return false;
+            return ApplyResult.Nothing;
         }
 
         var state = new AttemptState(
             attempt.Status, attempt.StatusRank, UnixMs.ToTime(attempt.ProviderUpdatedAt), attempt.SawInProgress, attempt.LineEndedAt is not null);
-        if (CallProgress.Decide(state, update) is not { } decision) return false;
+        if (CallProgress.Decide(state, update) is not { } decision) return ApplyResult.Nothing;
 
         var now = time.GetUtcNow();
         var isCurrent = attempt.ItemAttempts == attempt.Attempt;
@@ -34,7 +39,7 @@ public sealed class CallOutcomes(QueueStore queue, TimeProvider time, ILogger<Ca
             ? campaign.Window().EarliestStartAtOrAfter(now + TimeSpan.FromMinutes(campaign.RetryDelayMinutes)) ?? now
             : null;
 
-        return await queue.ApplyProgressAsync(new ProgressWrite
+        var released = await queue.ApplyProgressAsync(new ProgressWrite
         {
             ExecutionId = update.ExecutionId,
             ItemId = attempt.ItemId,
@@ -61,6 +66,7 @@ public sealed class CallOutcomes(QueueStore queue, TimeProvider time, ILogger<Ca
             ContactId = attempt.ContactId,
             Now = UnixMs.From(now),
         });
+        return new ApplyResult(released, released || itemTo == ItemStatus.Queued);
     }
 
     private static string FailureReason(string status, CallUpdate update) =>

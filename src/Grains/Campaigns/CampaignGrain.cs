@@ -44,8 +44,16 @@ public sealed class CampaignGrain(
 
     async Task ICampaignGrain.ApplyCallUpdate(CallUpdate update)
     {
-        if (await CurrentAsync() is { } campaign && await outcomes.ApplyAsync(campaign, update)) _released++;
-        await PumpAsync();
+        // Most reports (ringing, in-progress, the final data after the line ended) change nothing the queue cares about.
+        if (await ApplyAsync(_campaign ?? await CurrentAsync(), update)) await PumpAsync();
+    }
+
+    private async Task<bool> ApplyAsync(CampaignRow? campaign, CallUpdate update)
+    {
+        if (campaign is null) return false;
+        var result = await outcomes.ApplyAsync(campaign, update);
+        if (result.Released) _released++;
+        return result.WorthALook;
     }
 
     async Task ICampaignGrain.DialAnswered(DialRequest request, DialResult result)
@@ -55,11 +63,13 @@ public sealed class CampaignGrain(
         switch (result.Outcome)
         {
             case DialOutcome.Accepted:
+                var looked = false;
                 foreach (var early in await queue.RecordDialAcceptedAsync(Id, request.ItemId, request.Attempt, result.ExecutionId!, now))
                 {
-                    if (Bolna.BolnaWebhook.Parse(early).Update is { } update && await outcomes.ApplyAsync(campaign, update)) _released++;
+                    if (Bolna.BolnaWebhook.Parse(early).Update is { } update) looked |= await ApplyAsync(campaign, update);
                 }
 
+                if (!looked) return; // the call is on its way: nothing else changed
                 break;
             case DialOutcome.Rejected:
                 logger.LogWarning("Campaign {CampaignId} item {ItemId} dial rejected: {Reason}", Id, request.ItemId, result.Reason);
@@ -167,8 +177,7 @@ public sealed class CampaignGrain(
         {
             await queue.CancelQueuedAsync(Id, "campaign ended", UnixMs.From(now));
             await SettleDemandAsync(0);
-            await CompleteIfDoneAsync();
-            await ArrangeWakeAsync(await CurrentAsync(), null);
+            await ArrangeWakeAsync(await CompleteIfDoneAsync(), null);
             return;
         }
 
@@ -187,9 +196,10 @@ public sealed class CampaignGrain(
         }
 
         await DialDueItemsAsync(campaign, now);
-        await CompleteIfDoneAsync();
+        var current = await CompleteIfDoneAsync();
         var next = await queue.NextNotBeforeAsync(Id, UnixMs.From(now)) is { } ms ? window.EarliestStartAtOrAfter(UnixMs.ToTime(ms)) : null;
-        await ArrangeWakeAsync(await CurrentAsync(), next);
+        // Calls waiting only for a slot are next "now": the slot's release wakes the campaign, not a timer.
+        await ArrangeWakeAsync(current, next, nextCallAt: _reportedDemand > 0 ? now : next);
     }
 
     /// <summary>Uses held slots on due items in dispatch order, then asks for as many more as are due.</summary>
@@ -241,23 +251,28 @@ public sealed class CampaignGrain(
         return granted.Count;
     }
 
-    private async Task CompleteIfDoneAsync()
+    /// <summary>Completes an active campaign whose every item is final; returns the campaign as it now stands.</summary>
+    private async Task<CampaignRow?> CompleteIfDoneAsync()
     {
-        if (await CurrentAsync() is { Status: CampaignStatus.Active, QueuedCount: 0, InProgressCount: 0 })
-        {
-            await campaigns.SetStatusAsync(Id, CampaignStatus.Completed, null, UnixMs.From(Now));
-            logger.LogInformation("Campaign {CampaignId} completed", Id);
-        }
+        if (await CurrentAsync() is not { Status: CampaignStatus.Active, QueuedCount: 0, InProgressCount: 0 }) return _campaign;
+        await campaigns.SetStatusAsync(Id, CampaignStatus.Completed, null, UnixMs.From(Now));
+        logger.LogInformation("Campaign {CampaignId} completed", Id);
+        return await CurrentAsync();
     }
 
     /// <summary>
     /// A timer for the next thing due (a not-before time, a window opening); a reminder as the durable safety net:
     /// every <see cref="EngineOptions.SafetyNetPeriod"/> while the campaign runs, none once it is final.
     /// </summary>
-    private async Task ArrangeWakeAsync(CampaignRow? campaign, DateTimeOffset? next)
+    private async Task ArrangeWakeAsync(CampaignRow? campaign, DateTimeOffset? next, DateTimeOffset? nextCallAt = null)
     {
         var running = campaign is not null && !CampaignStatus.IsFinal(campaign.Status);
-        await campaigns.SetNextCallAtAsync(Id, campaign is { Status: CampaignStatus.Active or CampaignStatus.Scheduled } ? UnixMs.From(next) : null);
+        var nextCall = campaign is { Status: CampaignStatus.Active or CampaignStatus.Scheduled } ? UnixMs.From(nextCallAt ?? next) : null;
+        if (campaign is not null && campaign.NextCallAt != nextCall && Math.Abs((campaign.NextCallAt ?? 0) - (nextCall ?? 0)) >= 1000)
+        {
+            await campaigns.SetNextCallAtAsync(Id, nextCall);
+        }
+
         var due = next is { } at ? at - Now : (TimeSpan?)null;
         if (due is { } wait && running)
         {

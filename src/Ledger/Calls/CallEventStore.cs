@@ -16,11 +16,15 @@ public sealed class CallEventStore(LedgerDatabase database)
     public async Task<CallOwner?> RecordAsync(string? executionId, string? status, string payload, long now)
     {
         await using var connection = await database.OpenAsync();
-        await connection.ExecuteAsync(
-            "INSERT INTO call_events (received_at, execution_id, status, payload) VALUES (@now, @executionId, @status, @payload)",
-            new { now, executionId, status, payload });
-        if (executionId is null) return null;
-        return await connection.QuerySingleOrDefaultAsync<CallOwner>(
-            "SELECT campaign_id, item_id FROM call_attempts WHERE execution_id = @executionId", new { executionId });
+        const string Insert = "INSERT INTO call_events (received_at, execution_id, status, payload) VALUES (@now, @executionId, @status, @payload)";
+        const string Owner = "SELECT campaign_id, item_id FROM call_attempts WHERE execution_id = @executionId";
+        if (database.Dialect == LedgerDialect.Postgres)
+        {
+            // One round trip: the insert runs before the look-up, as the two statements of one command.
+            return await connection.QuerySingleOrDefaultAsync<CallOwner>($"{Insert}; {Owner}", new { now, executionId, status, payload });
+        }
+
+        await connection.ExecuteAsync(Insert, new { now, executionId, status, payload });
+        return await connection.QuerySingleOrDefaultAsync<CallOwner>(Owner, new { executionId });
     }
 }
