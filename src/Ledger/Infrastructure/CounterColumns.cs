@@ -18,6 +18,34 @@ internal static class CounterColumns
         _ => throw new ArgumentOutOfRangeException(nameof(itemStatus), itemStatus, "Unknown item status"),
     };
 
+    /// <summary>
+    /// Statements that move one item (with <paramref name="moveItem"/>, an UPDATE of at most one row) and, only when
+    /// it moved, the campaign's counters with it: on PostgreSQL one statement (a data-modifying CTE), on SQLite the
+    /// UPDATE followed by one that looks at <c>changes()</c>.
+    /// </summary>
+    public static IEnumerable<string> MoveIfMoved(LedgerDialect dialect, string moveItem, string from, string to)
+    {
+        var fromColumn = For(from);
+        var toColumn = For(to);
+        if (fromColumn == toColumn)
+        {
+            yield return moveItem;
+            yield break;
+        }
+
+        const string Set = "{0} = {0} - 1, {1} = {1} + 1, updated_at = @Now";
+        var set = string.Format(System.Globalization.CultureInfo.InvariantCulture, Set, fromColumn, toColumn);
+        if (dialect == LedgerDialect.Postgres)
+        {
+            yield return $"WITH moved AS ({moveItem} RETURNING 1) UPDATE campaigns SET {set} WHERE id = @CampaignId AND EXISTS (SELECT 1 FROM moved)";
+        }
+        else
+        {
+            yield return moveItem;
+            yield return $"UPDATE campaigns SET {set} WHERE id = @CampaignId AND changes() = 1";
+        }
+    }
+
     /// <summary>SQL that moves <paramref name="count"/> items of campaign <c>@CampaignId</c> between two statuses.</summary>
     public static string Move(string from, string to, string count = "1")
     {

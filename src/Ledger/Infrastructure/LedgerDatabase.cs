@@ -68,20 +68,11 @@ public sealed class LedgerDatabase : IDisposable
     }
 
     /// <summary>
-    /// Starts a transaction that serialises with every other writer that takes it: on PostgreSQL it locks the one
-    /// system settings row; on SQLite every write transaction is already exclusive (BEGIN IMMEDIATE).
-    /// Used where a decision must see every earlier decision, such as granting slots under the limits.
+    /// The transaction for a batch of statements sent as one command. PostgreSQL already runs such a batch
+    /// atomically (one implicit transaction), so none is opened, saving a round trip; SQLite gets an explicit one.
     /// </summary>
-    public async Task<DbTransaction> BeginSerializedAsync(DbConnection connection, CancellationToken cancellationToken = default)
-    {
-        var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (Dialect == LedgerDialect.Postgres)
-        {
-            await connection.ExecuteAsync("SELECT 1 FROM system_settings WHERE id = 1 FOR UPDATE", transaction: transaction);
-        }
-
-        return transaction;
-    }
+    public async Task<DbTransaction?> BeginBatchAsync(DbConnection connection) =>
+        Dialect == LedgerDialect.Postgres ? null : await connection.BeginTransactionAsync();
 
     /// <summary>
     /// "<paramref name="column"/> is one of the array <paramref name="parameter"/>": PostgreSQL takes the array as one

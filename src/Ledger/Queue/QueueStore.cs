@@ -166,12 +166,14 @@ public sealed class QueueStore(LedgerDatabase database)
             new { executionId });
     }
 
-    /// <summary>Writes one report's effects; returns true when it released the attempt's slot.</summary>
+    /// <summary>
+    /// Writes one report's effects, all or nothing, in one round trip; returns true when it released the attempt's
+    /// slot.
+    /// </summary>
     public async Task<bool> ApplyProgressAsync(ProgressWrite write)
     {
-        await using var connection = await database.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await connection.ExecuteAsync(
+        var statements = new List<string>
+        {
             """
             UPDATE call_attempts SET status = @Status, status_rank = @Rank, provider_updated_at = @ProviderUpdatedAt,
                 saw_in_progress = @SawInProgress,
@@ -180,29 +182,24 @@ public sealed class QueueStore(LedgerDatabase database)
                 updated_at = @Now
             WHERE execution_id = @ExecutionId
             """,
-            write, transaction);
+        };
 
         if (write.ItemTo is { } to)
         {
-            var moved = await connection.ExecuteAsync(
-                """
+            const string Move = """
                 UPDATE queue_items SET status = @ItemTo, outcome = @Status, connected = @Connected,
                     failure_reason = @FailureReason,
                     ended_at = CASE WHEN @ItemTo = 'in-progress' THEN ended_at ELSE coalesce(ended_at, @Now) END,
                     scheduled_for = CASE WHEN @ItemTo = 'queued' THEN @RetryNotBefore ELSE scheduled_for END,
                     updated_at = @Now
                 WHERE id = @ItemId AND attempts = @Attempt AND status = @ItemFrom
-                """,
-                write, transaction);
-            if (moved == 1)
-            {
-                await connection.ExecuteAsync(CounterColumns.Move(write.ItemFrom, to), new { write.CampaignId, write.Now }, transaction);
-            }
+                """;
+            statements.AddRange(CounterColumns.MoveIfMoved(database.Dialect, Move, write.ItemFrom, to));
         }
 
         if (write.IsCurrentAttempt && CallStatus.IsLineEnded(write.Status))
         {
-            await connection.ExecuteAsync(
+            statements.Add(
                 """
                 UPDATE queue_items SET outcome = @Status,
                     duration_seconds = coalesce(@DurationSeconds, duration_seconds), cost_cents = coalesce(@CostCents, cost_cents),
@@ -210,30 +207,29 @@ public sealed class QueueStore(LedgerDatabase database)
                     recording_url = coalesce(@RecordingUrl, recording_url), hangup_reason = coalesce(@HangupReason, hangup_reason),
                     updated_at = @Now
                 WHERE id = @ItemId AND attempts = @Attempt
-                """,
-                write, transaction);
+                """);
         }
-
-        var released = write.LineEndsNow && await connection.ExecuteAsync(
-            "DELETE FROM slot_leases WHERE item_id = @ItemId AND attempt = @Attempt", write, transaction) == 1;
 
         if (write.UpdateContactHistory && write.ContactId is not null)
         {
-            await connection.ExecuteAsync(
-                write.Connected
-                    ? """
-                      UPDATE contacts SET successful_calls = successful_calls + 1, last_conversation_at = @Now,
-                          last_transcript_summary = coalesce(@Summary, last_transcript_summary), updated_at = @Now
-                      WHERE id = @ContactId
-                      """
-                    : "UPDATE contacts SET not_connected_calls = not_connected_calls + 1, updated_at = @Now WHERE id = @ContactId",
-                write, transaction);
+            statements.Add(write.Connected
+                ? """
+                  UPDATE contacts SET successful_calls = successful_calls + 1, last_conversation_at = @Now,
+                      last_transcript_summary = coalesce(@Summary, last_transcript_summary), updated_at = @Now
+                  WHERE id = @ContactId
+                  """
+                : "UPDATE contacts SET not_connected_calls = not_connected_calls + 1, updated_at = @Now WHERE id = @ContactId");
         }
 
-        await connection.ExecuteAsync(
-            "UPDATE call_events SET item_id = @ItemId WHERE execution_id = @ExecutionId AND item_id IS NULL", write, transaction);
-        await transaction.CommitAsync();
-        return released;
+        statements.Add("UPDATE call_events SET item_id = @ItemId WHERE execution_id = @ExecutionId AND item_id IS NULL");
+        // The only statement that returns a row: the lease it released.
+        if (write.LineEndsNow) statements.Add("DELETE FROM slot_leases WHERE item_id = @ItemId AND attempt = @Attempt RETURNING id");
+
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginBatchAsync(connection);
+        var released = await connection.ExecuteScalarAsync<long?>(string.Join(";\n", statements), write, transaction);
+        if (transaction is not null) await transaction.CommitAsync();
+        return released is not null;
     }
 
     /// <summary>Cancels every queued item of a campaign with a reason; returns how many.</summary>

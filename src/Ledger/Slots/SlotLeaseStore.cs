@@ -39,36 +39,54 @@ public sealed class SlotLeaseStore(LedgerDatabase database)
     public async Task<SlotGrant> TryGrantAsync(string userId, int wanted, long now, long expiresAt)
     {
         if (wanted <= 0) return new SlotGrant([], GrantLimit.None);
+        var grant = new { userId, wanted, now, expiresAt };
         await using var connection = await database.OpenAsync();
-        await using var transaction = await database.BeginSerializedAsync(connection);
         if (database.Dialect == LedgerDialect.Postgres)
         {
-            // A change of this user's limit waits for this grant, and the grant sees the limit it is judged by.
-            await connection.ExecuteAsync("SELECT 1 FROM users WHERE id = @userId FOR SHARE", new { userId }, transaction);
+            // One round trip, one implicit transaction: lock the system row (every grant takes it, and so does a change
+            // of the system limit), share-lock the user's row (a change of the user's limit waits), then count and
+            // insert in a statement of its own, so that its snapshot is taken after the locks are held.
+            await using var results = await connection.QueryMultipleAsync(
+                $"""
+                SELECT 1 FROM system_settings WHERE id = 1 FOR UPDATE;
+                SELECT 1 FROM users WHERE id = @userId FOR SHARE;
+                INSERT INTO slot_leases (user_id, granted_at, expires_at)
+                SELECT @userId, @now, @expiresAt FROM generate_series(1, greatest(0, least(@wanted, ({SystemRoom}), ({UserRoom}))))
+                RETURNING id;
+                SELECT ({SystemRoom}) AS system, ({UserRoom}) AS "user"
+                """,
+                grant);
+            await results.ReadAsync<int>();
+            await results.ReadAsync<int>();
+            var ids = (await results.ReadAsync<long>()).AsList();
+            var left = await results.ReadSingleAsync<(long System, long User)>();
+            return new SlotGrant(ids, Limit(ids.Count, wanted, left.System));
         }
 
+        // SQLite: every write transaction is exclusive (BEGIN IMMEDIATE), so the count and the inserts see every grant.
+        await using var transaction = await connection.BeginTransactionAsync();
         var room = await connection.QuerySingleOrDefaultAsync<(long System, long User)>(
-            """
-            SELECT (SELECT system_concurrency_limit FROM system_settings WHERE id = 1) - (SELECT count(*) FROM slot_leases),
-                   u.concurrency_limit - (SELECT count(*) FROM slot_leases WHERE user_id = @userId)
-            FROM users u WHERE u.id = @userId
-            """,
-            new { userId }, transaction);
+            $"SELECT ({SystemRoom}), ({UserRoom})", grant, transaction);
         var granted = (int)Math.Max(0, Math.Min(wanted, Math.Min(room.System, room.User)));
-        var ids = new List<long>(granted);
+        var leaseIds = new List<long>(granted);
         for (var i = 0; i < granted; i++)
         {
-            ids.Add(await connection.ExecuteScalarAsync<long>(
-                "INSERT INTO slot_leases (user_id, granted_at, expires_at) VALUES (@userId, @now, @expiresAt) RETURNING id",
-                new { userId, now, expiresAt }, transaction));
+            leaseIds.Add(await connection.ExecuteScalarAsync<long>(
+                "INSERT INTO slot_leases (user_id, granted_at, expires_at) VALUES (@userId, @now, @expiresAt) RETURNING id", grant, transaction));
         }
 
         await transaction.CommitAsync();
-        var limitedBy = granted == wanted ? GrantLimit.None
-            : room.System - granted <= 0 ? GrantLimit.System
-            : GrantLimit.User;
-        return new SlotGrant(ids, limitedBy);
+        return new SlotGrant(leaseIds, Limit(granted, wanted, room.System - granted));
     }
+
+    private const string SystemRoom =
+        "SELECT s.system_concurrency_limit - (SELECT count(*) FROM slot_leases) FROM system_settings s WHERE s.id = 1";
+
+    private const string UserRoom =
+        "SELECT u.concurrency_limit - (SELECT count(*) FROM slot_leases l WHERE l.user_id = u.id) FROM users u WHERE u.id = @userId";
+
+    private static GrantLimit Limit(int granted, int wanted, long systemRoomLeft) =>
+        granted == wanted ? GrantLimit.None : systemRoomLeft <= 0 ? GrantLimit.System : GrantLimit.User;
 
     /// <summary>Gives back leases that were never bound to an item; returns how many were still held.</summary>
     public async Task<int> ReturnUnboundAsync(IReadOnlyCollection<long> leaseIds)
