@@ -9,27 +9,33 @@ namespace CallCampaigns.Grains.Campaigns;
 /// failed, or queued again for a retry), the call's data, the contact's history, and the slot's release.
 /// Used only from inside the campaign's grain, so one campaign's reports are applied one at a time.
 /// </summary>
-/// <summary>What applying a report did: freed the call's slot; gave the campaign something to look at again.</summary>
-public sealed record ApplyResult(bool Released, bool WorthALook)
+/// <summary>
+/// What applying a report did: freed the call's slot; gave the campaign something to look at again; and the attempt
+/// as it now stands (null when the report named no call of this campaign).
+/// </summary>
+public sealed record ApplyResult(bool Released, bool WorthALook, AttemptRow? Attempt)
 {
-    public static ApplyResult Nothing { get; } = new(false, false);
+    public static ApplyResult Nothing(AttemptRow? attempt) => new(false, false, attempt);
 }
 
 public sealed class CallOutcomes(QueueStore queue, TimeProvider time, ILogger<CallOutcomes> logger)
 {
-    /// <summary>Applies the report; says whether it released the call's slot and whether the campaign should look again.</summary>
-    public async Task<ApplyResult> ApplyAsync(CampaignRow campaign, CallUpdate update)
+    /// <summary>
+    /// Applies the report to the attempt as <paramref name="known"/> (the campaign's memory of it, the ledger's when
+    /// null); says whether it released the call's slot and whether the campaign should look again.
+    /// </summary>
+    public async Task<ApplyResult> ApplyAsync(CampaignRow campaign, CallUpdate update, AttemptRow? known = null)
     {
-        var attempt = await queue.FindAttemptAsync(update.ExecutionId);
+        var attempt = known ?? await queue.FindAttemptAsync(update.ExecutionId);
         if (attempt is null || attempt.CampaignId != campaign.Id)
         {
             logger.LogWarning("Campaign {CampaignId} has no call {ExecutionId}", campaign.Id, update.ExecutionId);
-            return ApplyResult.Nothing;
+            return ApplyResult.Nothing(null);
         }
 
         var state = new AttemptState(
             attempt.Status, attempt.StatusRank, UnixMs.ToTime(attempt.ProviderUpdatedAt), attempt.SawInProgress, attempt.LineEndedAt is not null);
-        if (CallProgress.Decide(state, update) is not { } decision) return ApplyResult.Nothing;
+        if (CallProgress.Decide(state, update) is not { } decision) return ApplyResult.Nothing(attempt);
 
         var now = time.GetUtcNow();
         var isCurrent = attempt.ItemAttempts == attempt.Attempt;
@@ -66,7 +72,15 @@ public sealed class CallOutcomes(QueueStore queue, TimeProvider time, ILogger<Ca
             ContactId = attempt.ContactId,
             Now = UnixMs.From(now),
         });
-        return new ApplyResult(released, released || itemTo == ItemStatus.Queued);
+        return new ApplyResult(released, released || itemTo == ItemStatus.Queued, attempt with
+        {
+            Status = decision.Status,
+            StatusRank = decision.Rank,
+            ProviderUpdatedAt = UnixMs.From(decision.ProviderUpdatedAt),
+            SawInProgress = decision.SawInProgress,
+            LineEndedAt = attempt.LineEndedAt ?? (decision.LineEndsNow ? UnixMs.From(now) : null),
+            ItemStatus = itemTo ?? attempt.ItemStatus,
+        });
     }
 
     private static string FailureReason(string status, CallUpdate update) =>

@@ -21,6 +21,8 @@ public sealed class CampaignGrain(
     ILogger<CampaignGrain> logger) : Grain, ICampaignGrain, IRemindable
 {
     private const string WakeReminder = "wake";
+    private const int MaxRememberedCalls = 10_000;
+    private readonly Dictionary<string, AttemptRow> _calls = new(StringComparer.Ordinal);
     private readonly Queue<long> _slots = new();
     private int _released;
     private int _reportedDemand;
@@ -51,9 +53,26 @@ public sealed class CampaignGrain(
     private async Task<bool> ApplyAsync(CampaignRow? campaign, CallUpdate update)
     {
         if (campaign is null) return false;
-        var result = await outcomes.ApplyAsync(campaign, update);
+        var result = await outcomes.ApplyAsync(campaign, update, _calls.GetValueOrDefault(update.ExecutionId));
         if (result.Released) _released++;
+        Remember(update.ExecutionId, result.Attempt);
         return result.WorthALook;
+    }
+
+    /// <summary>
+    /// Keeps the state of calls still in progress, so the next report about them needs no read. Only this grain
+    /// writes them; the ledger's guards (item status and attempt) still decide every item move.
+    /// </summary>
+    private void Remember(string executionId, AttemptRow? attempt)
+    {
+        if (attempt is null || CallStatus.IsFinal(attempt.Status) || attempt.ItemAttempts != attempt.Attempt)
+        {
+            _calls.Remove(executionId);
+            return;
+        }
+
+        if (_calls.Count >= MaxRememberedCalls) _calls.Clear();
+        _calls[executionId] = attempt;
     }
 
     async Task ICampaignGrain.DialAnswered(DialRequest request, DialResult result)

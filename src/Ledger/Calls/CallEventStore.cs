@@ -15,16 +15,16 @@ public sealed class CallEventStore(LedgerDatabase database)
     /// </summary>
     public async Task<CallOwner?> RecordAsync(string? executionId, string? status, string payload, long now)
     {
+        // Two statements, each committed on its own: the event must be stored (and visible) before the look-up,
+        // or a dial's answer recorded between the two could miss it while the look-up misses the call.
         await using var connection = await database.OpenAsync();
-        const string Insert = "INSERT INTO call_events (received_at, execution_id, status, payload) VALUES (@now, @executionId, @status, @payload)";
-        const string Owner = "SELECT campaign_id, item_id FROM call_attempts WHERE execution_id = @executionId";
-        if (database.Dialect == LedgerDialect.Postgres)
-        {
-            // One round trip: the insert runs before the look-up, as the two statements of one command.
-            return await connection.QuerySingleOrDefaultAsync<CallOwner>($"{Insert}; {Owner}", new { now, executionId, status, payload });
-        }
-
-        await connection.ExecuteAsync(Insert, new { now, executionId, status, payload });
-        return await connection.QuerySingleOrDefaultAsync<CallOwner>(Owner, new { executionId });
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO call_events (received_at, execution_id, status, payload, item_id)
+            VALUES (@now, @executionId, @status, @payload, (SELECT item_id FROM call_attempts WHERE execution_id = @executionId))
+            """,
+            new { now, executionId, status, payload });
+        return executionId is null ? null : await connection.QuerySingleOrDefaultAsync<CallOwner>(
+            "SELECT campaign_id, item_id FROM call_attempts WHERE execution_id = @executionId", new { executionId });
     }
 }

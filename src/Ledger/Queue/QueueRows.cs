@@ -51,7 +51,7 @@ public sealed record ClaimResult(ClaimedItem? Item, bool IsLeaseGone)
 }
 
 /// <summary>One attempt as the ledger knows it, beside its item's current state.</summary>
-public sealed class AttemptRow
+public sealed record AttemptRow
 {
     public required string ExecutionId { get; init; }
     public long ItemId { get; init; }

@@ -100,7 +100,8 @@ public sealed class QueueStore(LedgerDatabase database)
     }
 
     /// <summary>
-    /// Records Bolna's execution id for an attempt, then returns the webhooks that arrived for it before this answer.
+    /// Records Bolna's execution id for an attempt, then returns the webhooks that arrived for it before this answer
+    /// (applying one again changes nothing, so a webhook counted both ways is harmless).
     /// </summary>
     public async Task<IReadOnlyList<string>> RecordDialAcceptedAsync(long campaignId, long itemId, int attempt, string executionId, long now)
     {
@@ -124,7 +125,7 @@ public sealed class QueueStore(LedgerDatabase database)
         }
 
         return (await connection.QueryAsync<string>(
-            "SELECT payload FROM call_events WHERE execution_id = @executionId AND item_id IS NULL ORDER BY id",
+            "SELECT payload FROM call_events WHERE execution_id = @executionId ORDER BY id",
             new { executionId })).AsList();
     }
 
@@ -221,7 +222,6 @@ public sealed class QueueStore(LedgerDatabase database)
                 : "UPDATE contacts SET not_connected_calls = not_connected_calls + 1, updated_at = @Now WHERE id = @ContactId");
         }
 
-        statements.Add("UPDATE call_events SET item_id = @ItemId WHERE execution_id = @ExecutionId AND item_id IS NULL");
         // The only statement that returns a row: the lease it released.
         if (write.LineEndsNow) statements.Add("DELETE FROM slot_leases WHERE item_id = @ItemId AND attempt = @Attempt RETURNING id");
 
