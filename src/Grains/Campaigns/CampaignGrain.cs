@@ -214,16 +214,21 @@ public sealed class CampaignGrain(
             return;
         }
 
-        await DialDueItemsAsync(campaign, now);
-        var current = await CompleteIfDoneAsync();
-        var next = await queue.NextNotBeforeAsync(Id, UnixMs.From(now)) is { } ms ? window.EarliestStartAtOrAfter(UnixMs.ToTime(ms)) : null;
+        // With nothing queued there is nothing to dial or wait for: the counters just read say all that matters.
+        var dialled = campaign.QueuedCount > 0 && await DialDueItemsAsync(campaign, now);
+        if (campaign.QueuedCount == 0) await SettleDemandAsync(0);
+        var current = dialled || campaign is { QueuedCount: 0, InProgressCount: 0 } ? await CompleteIfDoneAsync() : campaign;
+        var next = campaign.QueuedCount > 0 && await queue.NextNotBeforeAsync(Id, UnixMs.From(now)) is { } ms
+            ? window.EarliestStartAtOrAfter(UnixMs.ToTime(ms))
+            : null;
         // Calls waiting only for a slot are next "now": the slot's release wakes the campaign, not a timer.
         await ArrangeWakeAsync(current, next, nextCallAt: _reportedDemand > 0 ? now : next);
     }
 
-    /// <summary>Uses held slots on due items in dispatch order, then asks for as many more as are due.</summary>
-    private async Task DialDueItemsAsync(CampaignRow campaign, DateTimeOffset now)
+    /// <summary>Uses held slots on due items in dispatch order, then asks for as many more as are due; true when it dialled.</summary>
+    private async Task<bool> DialDueItemsAsync(CampaignRow campaign, DateTimeOffset now)
     {
+        var dialled = false;
         var nowMs = UnixMs.From(now);
         var expires = UnixMs.From(now + options.Value.StaleCallAfter);
         for (var round = 0; round < 8; round++)
@@ -242,12 +247,15 @@ public sealed class CampaignGrain(
                 next++;
                 if (claim.Item is not { } item) continue;
                 _slots.Dequeue();
+                dialled = true;
                 await GrainFactory.GetGrain<IDialerGrain>(0).Dial(DialRequests.For(campaign, item));
             }
 
             var granted = await SettleDemandAsync(Math.Min(due.Count - next, options.Value.MaxDemandPerCampaign));
-            if (granted == 0) return;
+            if (granted == 0) return dialled;
         }
+
+        return dialled;
     }
 
     /// <summary>Gives back unused slots and tells the user what this campaign wants now; returns slots newly granted.</summary>
