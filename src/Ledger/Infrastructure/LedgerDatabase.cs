@@ -50,6 +50,9 @@ public sealed class LedgerDatabase : IDisposable
             builder.AutoPrepareMinUsages = 2;
         }
 
+        // The ledger sets no session state, so a pooled connection needs no reset when it is returned.
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) builder.NoResetOnClose = true;
+
         return new(NpgsqlDataSource.Create(builder.ConnectionString), null);
     }
 
