@@ -4,14 +4,14 @@ var benchmarks = new Dictionary<string, Func<Task>>(StringComparer.OrdinalIgnore
 {
     ["handoff"] = () => SlotHandoff.RunAsync(releases: Arguments.Int(args, "--releases", 1000)),
     ["webhooks"] = () => WebhookThroughput.RunAsync(
-        calls: Arguments.Int(args, "--calls", 2000), campaigns: Arguments.Int(args, "--campaigns", 40), senders: Arguments.Int(args, "--senders", 32)),
+        calls: Arguments.Int(args, "--calls", 5000), campaigns: Arguments.Int(args, "--campaigns", 40), senders: Arguments.Int(args, "--senders", 32)),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {
     Console.WriteLine($"usage: dotnet run --project bench -c Release -- <{string.Join('|', benchmarks.Keys)}> [options]");
     Console.WriteLine("  handoff [--releases 1000]   line-ending webhook accepted -> next POST /call, one node and three");
-    Console.WriteLine("  webhooks [--calls 2000] [--campaigns 40] [--senders 32]   webhooks/s and answer latency vs a bare endpoint");
+    Console.WriteLine("  webhooks [--calls 5000] [--campaigns 40] [--senders 32]   webhooks/s and answer latency vs a bare endpoint");
     return 2;
 }
 

@@ -26,13 +26,24 @@ public sealed record ReportResult(ReportOutcome Outcome, CallUpdate? Update, str
 /// </summary>
 public sealed class CallReports(CallEventStore events, IGrainFactory grains, TimeProvider time)
 {
+    private const int MaxKnownCalls = 100_000;
+
+    /// <summary>
+    /// Calls this node has already found: Bolna sends each call's webhooks several times over (one per status), and
+    /// the call an execution belongs to never changes. Only found calls are kept: an unknown one is looked up again.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CallOwner> _known = new(StringComparer.Ordinal);
+
     public async Task<ReportResult> ReceiveAsync(string body)
     {
         var (update, error) = BolnaWebhook.Parse(body);
         if (update is null) return new ReportResult(ReportOutcome.Malformed, null, error);
 
-        var owner = await events.RecordAsync(update.ExecutionId, update.Status, body, UnixMs.From(time.GetUtcNow()));
+        var owner = await events.RecordAsync(
+            update.ExecutionId, update.Status, body, UnixMs.From(time.GetUtcNow()), _known.GetValueOrDefault(update.ExecutionId));
         if (owner is null) return new ReportResult(ReportOutcome.Unknown, update, null);
+        if (_known.Count >= MaxKnownCalls) _known.Clear();
+        _known.TryAdd(update.ExecutionId, owner);
 
         await grains.GetGrain<ICampaignGrain>(owner.CampaignId).ApplyCallUpdate(update);
         return new ReportResult(ReportOutcome.Applied, update, null);

@@ -10,10 +10,11 @@ public sealed record CallOwner(long CampaignId, long ItemId);
 public sealed class CallEventStore(LedgerDatabase database)
 {
     /// <summary>
-    /// Stores a delivery as received, then looks up its call. Storing first matters: a webhook that arrives before
+    /// Stores a delivery as received, then looks up its call (unless the caller already knows it: an execution's
+    /// call never changes once recorded). Storing first matters: a webhook that arrives before
     /// the dial's answer is recorded stays in the log, where the dial's answer finds it.
     /// </summary>
-    public async Task<CallOwner?> RecordAsync(string? executionId, string? status, string payload, long now)
+    public async Task<CallOwner?> RecordAsync(string? executionId, string? status, string payload, long now, CallOwner? knownOwner = null)
     {
         // Two statements, each committed on its own: the event must be stored (and visible) before the look-up,
         // or a dial's answer recorded between the two could miss it while the look-up misses the call.
@@ -24,7 +25,7 @@ public sealed class CallEventStore(LedgerDatabase database)
             VALUES (@now, @executionId, @status, @payload, (SELECT item_id FROM call_attempts WHERE execution_id = @executionId))
             """,
             new { now, executionId, status, payload });
-        return executionId is null ? null : await connection.QuerySingleOrDefaultAsync<CallOwner>(
+        return executionId is null ? null : knownOwner ?? await connection.QuerySingleOrDefaultAsync<CallOwner>(
             "SELECT campaign_id, item_id FROM call_attempts WHERE execution_id = @executionId", new { executionId });
     }
 }
