@@ -19,13 +19,6 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>The user's limit changed: more (or fewer) new calls may start.</summary>
     Task LimitChanged();
 
-    /// <summary>The user's limit, calls in flight and calls wanted, as this grain sees them.</summary>
-    Task<UserSlots> GetSlots();
-
     /// <summary>The grain key for a user id (prefixed so no id is read as a number by the storage provider).</summary>
     static string KeyOf(string userId) => "u_" + userId;
 }
-
-/// <summary>A user's slots as the user's grain sees them.</summary>
-[GenerateSerializer, Immutable, Alias("UserSlots")]
-public sealed record UserSlots([property: Id(0)] int Limit, [property: Id(1)] int InFlight, [property: Id(2)] int Wanted);

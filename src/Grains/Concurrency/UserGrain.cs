@@ -44,8 +44,6 @@ public sealed class UserGrain(UserStore users, SlotLeaseStore leases, TimeProvid
         await PassOnAsync(await AskSystemAsync(released: 0), requester: null);
     }
 
-    Task<UserSlots> IUserGrain.GetSlots() => Task.FromResult(new UserSlots(_limit, _inFlight, _campaigns.TotalWanted));
-
     /// <summary>Tells the system what was released and how much more fits under the user's limit.</summary>
     private async Task<IReadOnlyList<long>> AskSystemAsync(int released)
     {

@@ -72,7 +72,7 @@ public sealed class SlotInvariantChaosTests(PostgresFixture postgres) : IAsyncLi
             }
         };
 
-        await using var chaos = await ChaosCluster.StartAsync(connectionString, 3, _bolna, new Dictionary<string, string?>
+        await using var chaos = await PostgresTestCluster.StartAsync(connectionString, 3, _bolna, new Dictionary<string, string?>
         {
             ["Engine:StaleCallAfter"] = "00:00:02",
             ["Engine:UnboundLeaseTimeout"] = "00:00:02",

@@ -1,20 +1,11 @@
 using CallCampaigns.Domain.Campaigns;
 using CallCampaigns.Grains.Abstractions;
-using CallCampaigns.Grains.Calls;
-using CallCampaigns.Ledger.Calls;
 using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Contacts;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Users;
 using CallCampaigns.Silo;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Orleans.Hosting;
-using Orleans.TestingHost;
 
 namespace CallCampaigns.Integration.Tests.Cluster;
 
@@ -25,8 +16,6 @@ namespace CallCampaigns.Integration.Tests.Cluster;
 public sealed class TestingHostClusterTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private FakeBolna _bolna = null!;
-    private WebApplication? _webhooks;
-    private InProcessTestCluster? _cluster;
 
     public async ValueTask InitializeAsync() => _bolna = await FakeBolna.StartAsync();
 
@@ -34,20 +23,18 @@ public sealed class TestingHostClusterTests(PostgresFixture postgres) : IAsyncLi
     public async Task A_campaign_completes_on_a_two_silo_cluster_on_PostgreSQL_within_its_limit()
     {
         var connectionString = await postgres.CreateDatabaseAsync("testinghost");
-        var ledger = LedgerDatabase.ForPostgres(connectionString);
+        using var ledger = LedgerDatabase.ForPostgres(connectionString);
         await new LedgerMigrator(ledger, NullLogger<LedgerMigrator>.Instance).MigrateAsync(TestContext.Current.CancellationToken);
         var users = new UserStore(ledger);
         await users.EnsureSystemSettingsAsync(10, Now);
         await users.CreateAsync("dana", "Dana", 2, NodeSecrets.Hash("dana-key"), Now);
         var campaigns = new CampaignStore(ledger);
         var campaignId = await campaigns.CreateAsync(Campaign("dana"), await ContactsAsync(new ContactStore(ledger), "dana", 12));
-
-        _cluster = await StartClusterAsync(connectionString);
-        Assert.Equal(2, _cluster.Silos.Count);
         _bolna.Script = _ => FakeBolna.Answered(TimeSpan.FromMilliseconds(300));
-        _bolna.WebhookUrls.Add(await StartWebhookReceiverAsync(new CallReports(new CallEventStore(ledger), _cluster.Client, TimeProvider.System)));
 
-        await _cluster.Client.GetGrain<ICampaignGrain>(campaignId).Wake();
+        await using var cluster = await PostgresTestCluster.StartAsync(connectionString, 2, _bolna, new Dictionary<string, string?>());
+        Assert.Equal(2, cluster.Cluster.Silos.Count);
+        await cluster.Grains.GetGrain<ICampaignGrain>(campaignId).Wake();
         var done = await WaitAsync(() => campaigns.GetAsync(campaignId), c => c!.Status == CampaignStatus.Completed);
 
         Assert.Equal(12, done!.SuccessfulCount);
@@ -56,60 +43,9 @@ public sealed class TestingHostClusterTests(PostgresFixture postgres) : IAsyncLi
         Assert.Equal(0, await new CallCampaigns.Ledger.Slots.SlotLeaseStore(ledger).CountAsync());
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_cluster is not null) await _cluster.DisposeAsync();
-        if (_webhooks is not null) await _webhooks.DisposeAsync();
-        await _bolna.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await _bolna.DisposeAsync();
 
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-
-    private async Task<InProcessTestCluster> StartClusterAsync(string connectionString)
-    {
-        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Dialer:Mode"] = "Bolna",
-            ["Bolna:ApiKey"] = _bolna.ApiKey,
-            ["Bolna:BaseUrl"] = _bolna.BaseUrl.ToString(),
-        }).Build();
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureHost(host => host.Logging.SetMinimumLevel(LogLevel.Warning));
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddAdoNetGrainStorageAsDefault(options =>
-            {
-                options.Invariant = "Npgsql";
-                options.ConnectionString = connectionString;
-            });
-            silo.UseAdoNetReminderService(options =>
-            {
-                options.Invariant = "Npgsql";
-                options.ConnectionString = connectionString;
-            });
-            silo.Services.AddCallCampaignsServices(settings, LedgerDatabase.ForPostgres(connectionString));
-        });
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        return cluster;
-    }
-
-    private async Task<string> StartWebhookReceiverAsync(CallReports reports)
-    {
-        var port = FreePorts.Next();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Logging.ClearProviders();
-        _webhooks = builder.Build();
-        _webhooks.MapPost("/hook", async (HttpRequest request) =>
-        {
-            using var reader = new StreamReader(request.Body);
-            var result = await reports.ReceiveAsync(await reader.ReadToEndAsync());
-            return result.Outcome == ReportOutcome.Applied ? Results.Ok() : Results.Accepted();
-        });
-        await _webhooks.StartAsync();
-        return $"http://127.0.0.1:{port}/hook";
-    }
 
     private static CampaignRow Campaign(string userId) => new()
     {

@@ -17,13 +17,13 @@ namespace CallCampaigns.Integration.Tests.Cluster;
 /// A TestingHost cluster of several silos on PostgreSQL, dialling the fake Bolna, with webhooks delivered through
 /// a door that can drop, repeat and delay them, and a heartbeat that ticks the singletons as every node does.
 /// </summary>
-public sealed class ChaosCluster : IAsyncDisposable
+public sealed class PostgresTestCluster : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private WebApplication? _door;
     private Task? _heartbeat;
 
-    private ChaosCluster(InProcessTestCluster cluster, LedgerDatabase ledger)
+    private PostgresTestCluster(InProcessTestCluster cluster, LedgerDatabase ledger)
     {
         Cluster = cluster;
         Ledger = ledger;
@@ -38,7 +38,7 @@ public sealed class ChaosCluster : IAsyncDisposable
     /// <summary>Decides, for each delivery, whether to drop it, how many times to send it, and how long to hold it.</summary>
     public Func<(bool Drop, int Copies, TimeSpan Delay)> Delivery { get; set; } = () => (false, 1, TimeSpan.Zero);
 
-    public static async Task<ChaosCluster> StartAsync(string connectionString, int silos, FakeBolna bolna, IReadOnlyDictionary<string, string?> engine)
+    public static async Task<PostgresTestCluster> StartAsync(string connectionString, int silos, FakeBolna bolna, IReadOnlyDictionary<string, string?> engine)
     {
         var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -65,7 +65,7 @@ public sealed class ChaosCluster : IAsyncDisposable
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        var chaos = new ChaosCluster(cluster, LedgerDatabase.ForPostgres(connectionString));
+        var chaos = new PostgresTestCluster(cluster, LedgerDatabase.ForPostgres(connectionString));
         bolna.WebhookUrls.Add(await chaos.OpenDoorAsync());
         chaos._heartbeat = chaos.BeatAsync(TimeSpan.FromMilliseconds(300));
         return chaos;
