@@ -61,6 +61,7 @@ public static class NodeHosting
         services.AddSingleton<QueueStore>();
         services.AddSingleton<SlotLeaseStore>();
         services.AddSingleton<CallEventStore>();
+        services.AddSingleton<AnalyticsStore>();
         services.AddSingleton<CallOutcomes>();
         services.AddSingleton<CallReports>();
         AddDialer(services, configuration);

@@ -25,3 +25,22 @@ public sealed class SpreadPlannerTests
     public void A_campaign_created_after_the_window_closed_spreads_over_the_next_day() =>
         Assert.Equal(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero), SpreadPlanner.Plan(NineToSix, 1, new DateTimeOffset(2026, 11, 25, 19, 0, 0, TimeSpan.Zero))[0]);
 }
+
+public sealed class CompletionEstimateTests
+{
+    private static readonly CallWindow NineToSix = new(new TimeOnly(9, 0), new TimeOnly(18, 0), "UTC", new DateOnly(2026, 11, 25), null);
+
+    [Fact]
+    public void Queued_calls_go_through_the_slots_one_call_length_per_round() =>
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 10, 10, 0, TimeSpan.Zero),
+            CompletionEstimate.Estimate(10, 0, 2, TimeSpan.FromMinutes(2), NineToSix, new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero)));
+
+    [Fact]
+    public void Work_left_at_the_end_of_the_window_continues_the_next_morning() =>
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 9, 30, 0, TimeSpan.Zero),
+            CompletionEstimate.Estimate(60, 0, 1, TimeSpan.FromMinutes(1), NineToSix, new DateTimeOffset(2026, 11, 25, 17, 30, 0, TimeSpan.Zero)));
+
+    [Fact]
+    public void Nothing_left_means_no_estimate() =>
+        Assert.Null(CompletionEstimate.Estimate(0, 0, 2, TimeSpan.FromMinutes(1), NineToSix, DateTimeOffset.UtcNow));
+}

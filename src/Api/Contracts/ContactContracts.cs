@@ -6,6 +6,10 @@ namespace CallCampaigns.Api.Contracts;
 public sealed record CreateContactRequest(
     string? Name, string? PhoneNumber, string? Email, string? Company, Dictionary<string, string>? CustomFields);
 
+/// <summary>A partial change: absent fields stay as they are; an empty string clears an optional field.</summary>
+public sealed record UpdateContactRequest(
+    string? Name, string? PhoneNumber, string? Email, string? Company, Dictionary<string, string>? CustomFields);
+
 public sealed record Contact(
     long Id, string? Name, string PhoneNumber, string? Email, string? Company, IReadOnlyDictionary<string, string> CustomFields,
     int SuccessfulCalls, int NotConnectedCalls, DateTime? LastConversationAt, string? LastTranscriptSummary,

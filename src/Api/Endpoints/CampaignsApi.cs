@@ -31,6 +31,7 @@ public static class CampaignsApi
         group.MapDelete("/{id:long}", Delete);
         group.MapPost("/{id:long}/contacts", AddContacts);
         group.MapGet("/{id:long}/queue", Queue);
+        group.MapGet("/{id:long}/analytics", AnalyticsApi.Get);
         return group;
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CallCampaigns.Api.Auth;
 using CallCampaigns.Api.Contracts;
 using CallCampaigns.Domain.Contacts;
+using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Contacts;
 using CallCampaigns.Ledger.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,6 +20,8 @@ public static class ContactsApi
         group.MapPost("/", Create);
         group.MapGet("/", List);
         group.MapGet("/{id:long}", Get);
+        group.MapPatch("/{id:long}", Update);
+        group.MapDelete("/{id:long}", Delete);
         return group;
     }
 
@@ -63,6 +66,43 @@ public static class ContactsApi
         await contacts.GetAsync(caller.UserId(), id) is { } row
             ? TypedResults.Ok(Contact.From(row))
             : Problems.NotFound($"No contact {id}.");
+
+    public static async Task<Results<Ok<Contact>, ValidationProblem, ProblemHttpResult>> Update(
+        long id, UpdateContactRequest request, ClaimsPrincipal caller, ContactStore contacts, IOptions<ApiDefaults> defaults, TimeProvider time)
+    {
+        var existing = await contacts.GetAsync(caller.UserId(), id);
+        if (existing is null) return Problems.NotFound($"No contact {id}.");
+        var phone = existing.PhoneNumber;
+        if (request.PhoneNumber is not null)
+        {
+            var (e164, error) = PhoneNumberRules.Normalise(request.PhoneNumber, defaults.Value.DefaultRegion);
+            if (e164 is null) return Problems.Invalid("phoneNumber", $"Invalid phone number: {error}.");
+            phone = e164;
+        }
+
+        var updated = new ContactRow
+        {
+            Id = id,
+            UserId = existing.UserId,
+            PhoneNumber = phone,
+            Name = request.Name is null ? existing.Name : Clean(request.Name),
+            Email = request.Email is null ? existing.Email : Clean(request.Email),
+            Company = request.Company is null ? existing.Company : Clean(request.Company),
+            CustomFields = request.CustomFields is null ? existing.CustomFields : JsonSerializer.Serialize(request.CustomFields),
+            UpdatedAt = UnixMs.From(time.GetUtcNow()),
+        };
+        if (!await contacts.UpdateAsync(updated)) return Problems.Conflict($"Another contact already has the number {phone}.");
+        return TypedResults.Ok(Contact.From((await contacts.GetAsync(existing.UserId, id))!));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        long id, ClaimsPrincipal caller, ContactStore contacts, IGrainFactory grains, TimeProvider time)
+    {
+        var touched = await contacts.DeleteAsync(caller.UserId(), id, UnixMs.From(time.GetUtcNow()));
+        if (touched is null) return Problems.NotFound($"No contact {id}.");
+        foreach (var campaignId in touched.Distinct()) await grains.GetGrain<ICampaignGrain>(campaignId).Wake();
+        return TypedResults.NoContent();
+    }
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -45,6 +45,67 @@ public sealed class ContactStore(LedgerDatabase database)
         return found;
     }
 
+    /// <summary>
+    /// Changes a contact; its items still waiting in campaigns follow the new number and name (their priority stays
+    /// as it was when they joined). False when the new number is already another contact's.
+    /// </summary>
+    public async Task<bool> UpdateAsync(ContactRow contact)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var taken = await connection.ExecuteScalarAsync<int>(
+            "SELECT count(*) FROM contacts WHERE user_id = @UserId AND phone_number = @PhoneNumber AND id <> @Id", contact, transaction);
+        if (taken > 0) return false;
+        await connection.ExecuteAsync(
+            """
+            UPDATE contacts SET phone_number = @PhoneNumber, name = @Name, email = @Email, company = @Company,
+                custom_fields = @CustomFields, updated_at = @UpdatedAt
+            WHERE id = @Id AND user_id = @UserId
+            """,
+            contact, transaction);
+        await connection.ExecuteAsync(
+            """
+            UPDATE queue_items SET phone_number = @PhoneNumber, contact_name = @Name, updated_at = @UpdatedAt
+            WHERE contact_id = @Id AND status = 'queued'
+            """,
+            contact, transaction);
+        await transaction.CommitAsync();
+        return true;
+    }
+
+    /// <summary>
+    /// Deletes a contact. Its items still waiting in campaigns are cancelled ("contact deleted") with the campaigns'
+    /// counters; calls in flight finish and keep their record. Returns the campaigns whose queue changed, or null when
+    /// the user has no such contact.
+    /// </summary>
+    public async Task<IReadOnlyList<long>?> DeleteAsync(string userId, long id, long now)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var campaigns = (await connection.QueryAsync<long>(
+            "SELECT campaign_id FROM queue_items WHERE contact_id = @id AND user_id = @userId AND status = 'queued'",
+            new { id, userId }, transaction)).AsList();
+        await connection.ExecuteAsync(
+            """
+            UPDATE campaigns SET queued_count = queued_count - 1, cancelled_count = cancelled_count + 1, updated_at = @now
+            WHERE id IN (SELECT campaign_id FROM queue_items WHERE contact_id = @id AND user_id = @userId AND status = 'queued')
+            """,
+            new { id, userId, now }, transaction);
+        await connection.ExecuteAsync(
+            """
+            UPDATE queue_items SET status = 'cancelled', failure_reason = 'contact deleted', updated_at = @now
+            WHERE contact_id = @id AND user_id = @userId AND status = 'queued'
+            """,
+            new { id, userId, now }, transaction);
+        if (await connection.ExecuteAsync("DELETE FROM contacts WHERE id = @id AND user_id = @userId", new { id, userId }, transaction) == 0)
+        {
+            return null;
+        }
+
+        await transaction.CommitAsync();
+        return campaigns;
+    }
+
     public async Task<(IReadOnlyList<ContactRow> Items, int Total)> ListAsync(string userId, string? search, int page, int pageSize)
     {
         var pattern = string.IsNullOrWhiteSpace(search) ? null : $"%{search.Trim()}%";

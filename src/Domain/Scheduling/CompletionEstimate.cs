@@ -1,0 +1,32 @@
+namespace CallCampaigns.Domain.Scheduling;
+
+/// <summary>
+/// When a campaign's remaining calls should be done: the queued calls go through the slots the campaign can get,
+/// one average call length per round, and only while the window is open; calls in flight finish first.
+/// </summary>
+public static class CompletionEstimate
+{
+    /// <summary>Null when nothing is left, or when the window has no opening left for the work.</summary>
+    public static DateTimeOffset? Estimate(
+        int queued, int inFlight, double slots, TimeSpan averageCall, CallWindow window, DateTimeOffset now, DateTimeOffset? lastNotBefore = null)
+    {
+        if (queued <= 0 && inFlight <= 0) return null;
+        var rounds = queued <= 0 ? 0 : Math.Ceiling(queued / Math.Max(1, slots));
+        var work = averageCall * rounds + (inFlight > 0 ? averageCall / 2 : TimeSpan.Zero);
+        var from = lastNotBefore is { } notBefore && notBefore > now ? notBefore : now;
+        if (queued <= 0) return now + work;
+
+        // Spend the work inside the window's openings, from now on.
+        var at = from;
+        for (var guard = 0; guard < 1000 && window.CurrentOrNextOpening(at) is { } opening; guard++)
+        {
+            var start = opening.Opens > at ? opening.Opens : at;
+            var available = opening.Closes - start;
+            if (work <= available) return start + work;
+            work -= available;
+            at = opening.Closes;
+        }
+
+        return null;
+    }
+}
