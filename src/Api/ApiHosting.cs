@@ -2,10 +2,13 @@ using System.Text.Json.Serialization;
 using CallCampaigns.Api.Auth;
 using CallCampaigns.Api.Endpoints;
 using CallCampaigns.Bolna;
+using CallCampaigns.Grains;
 using CallCampaigns.Silo;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using OpenTelemetry.Metrics;
+using Scalar.AspNetCore;
 
 namespace CallCampaigns.Api;
 
@@ -34,6 +37,11 @@ public static class ApiHosting
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         MeApi.AddPolicies(builder.Services.AddAuthorizationBuilder());
         builder.Services.AddOpenApi();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(EngineMetrics.MeterName, "Microsoft.Orleans")
+            .AddAspNetCoreInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddPrometheusExporter());
         return builder;
     }
 
@@ -44,6 +52,8 @@ public static class ApiHosting
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi();
+        app.MapScalarApiReference("/docs", options => options.WithTitle("Call Campaigns API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapHealthApi();
         app.MapAdminApi();
         app.MapMeApi();

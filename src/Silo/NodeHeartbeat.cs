@@ -1,6 +1,7 @@
 using CallCampaigns.Grains;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Campaigns;
+using CallCampaigns.Ledger.Users;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,7 @@ namespace CallCampaigns.Silo;
 internal sealed class NodeHeartbeat(
     IGrainFactory grains,
     CampaignStore campaigns,
+    UserStore users,
     IHostApplicationLifetime lifetime,
     IOptions<EngineOptions> options,
     TimeProvider time,
@@ -44,6 +46,8 @@ internal sealed class NodeHeartbeat(
             {
                 await grains.GetGrain<ISystemConcurrencyGrain>(ISystemConcurrencyGrain.Key).Tick();
                 await grains.GetGrain<ICallReconcilerGrain>(ICallReconcilerGrain.Key).Tick();
+                var usage = await users.ListUsageAsync();
+                EngineMetrics.RecordLedger(usage.Sum(u => u.ActiveCalls), usage.Sum(u => u.QueuedCalls));
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

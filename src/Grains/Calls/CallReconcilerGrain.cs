@@ -16,6 +16,7 @@ public sealed class CallReconcilerGrain(SlotLeaseStore leases, TimeProvider time
         var now = time.GetUtcNow();
         foreach (var lease in await leases.ExpiredAsync(UnixMs.From(now), UnixMs.From(now + options.Value.StaleCallAfter)))
         {
+            EngineMetrics.LeaseExpiries.Add(1);
             if (now - UnixMs.ToTime(lease.GrantedAt) > options.Value.MaxCallDuration)
             {
                 await GrainFactory.GetGrain<ICampaignGrain>(lease.CampaignId).GiveUpCall(

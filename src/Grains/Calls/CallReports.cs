@@ -38,6 +38,7 @@ public sealed class CallReports(CallEventStore events, IGrainFactory grains, Tim
     {
         var (update, error) = BolnaWebhook.Parse(body);
         if (update is null) return new ReportResult(ReportOutcome.Malformed, null, error);
+        if (update.ProviderUpdatedAt is { } sent) EngineMetrics.WebhookLag.Record(Math.Max(0, (time.GetUtcNow() - sent).TotalSeconds));
 
         var owner = await events.RecordAsync(
             update.ExecutionId, update.Status, body, UnixMs.From(time.GetUtcNow()), _known.GetValueOrDefault(update.ExecutionId));

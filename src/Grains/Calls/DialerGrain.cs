@@ -22,6 +22,9 @@ public sealed class DialerGrain(IDialer dialer, ILogger<DialerGrain> logger) : G
             result = DialResult.Failed(DialOutcome.Unknown, e.Message);
         }
 
+        var outcome = new KeyValuePair<string, object?>("outcome", result.Outcome.ToString());
+        EngineMetrics.Dials.Add(1, outcome);
+        if (result.Outcome != DialOutcome.Accepted) EngineMetrics.DialErrors.Add(1, outcome);
         await GrainFactory.GetGrain<ICampaignGrain>(request.CampaignId).DialAnswered(request, result);
     }
 

@@ -101,6 +101,20 @@ public sealed class ApiContractTests(EmbeddedNodeFixture fixture) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("health/ready", Cancel)).StatusCode);
     }
 
+    [Fact]
+    public async Task The_contract_metrics_and_an_interactive_page_are_served()
+    {
+        using var http = new HttpClient { BaseAddress = Node.BaseUrl };
+        var openApi = await http.GetStringAsync("openapi/v1.json", Cancel);
+        Assert.Contains("/api/campaigns/{id}/queue", openApi);
+        Assert.Contains("/api/webhooks/bolna", openApi);
+        var metrics = await http.GetStringAsync("metrics", Cancel);
+        Assert.Contains("callcampaigns_slots_in_use", metrics);
+        Assert.Contains("callcampaigns_queued_items", metrics);
+        using var docs = await http.GetAsync("docs/", Cancel);
+        Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
+    }
+
     [Theory]
     [InlineData(null, """{"id":"x","status":"completed"}""", HttpStatusCode.Unauthorized)]
     [InlineData("wrong", """{"id":"x","status":"completed"}""", HttpStatusCode.Unauthorized)]
