@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using CallCampaigns.Api.Auth;
 using CallCampaigns.Api.Endpoints;
+using CallCampaigns.Api.Imports;
 using CallCampaigns.Bolna;
 using CallCampaigns.Grains;
 using CallCampaigns.Silo;
@@ -28,6 +29,8 @@ public static class ApiHosting
         builder.Services.Configure<ApiDefaults>(builder.Configuration.GetSection("Contacts"));
         builder.Services.Configure<ApiDefaults>(builder.Configuration.GetSection("Campaigns"));
         builder.Services.AddProblemDetails();
+        builder.Services.Configure<ImportOptions>(builder.Configuration.GetSection(ImportOptions.Section));
+        builder.Services.AddSingleton<CsvImporter>();
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
@@ -60,6 +63,7 @@ public static class ApiHosting
         app.MapContactsApi();
         app.MapCampaignsApi();
         app.MapWebhooksApi();
+        app.MapImportsApi();
         app.Lifetime.ApplicationStarted.Register(() => Announce(app));
         return app;
     }

@@ -6,6 +6,7 @@ using CallCampaigns.Grains.Campaigns;
 using CallCampaigns.Ledger.Calls;
 using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Contacts;
+using CallCampaigns.Ledger.Imports;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Queue;
 using CallCampaigns.Ledger.Slots;
@@ -62,6 +63,7 @@ public static class NodeHosting
         services.AddSingleton<SlotLeaseStore>();
         services.AddSingleton<CallEventStore>();
         services.AddSingleton<AnalyticsStore>();
+        services.AddSingleton<ImportStore>();
         services.AddSingleton<CallOutcomes>();
         services.AddSingleton<CallReports>();
         AddDialer(services, configuration);

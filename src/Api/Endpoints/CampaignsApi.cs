@@ -135,7 +135,7 @@ public static class CampaignsApi
         return (ids.Distinct().Select(id => found[id]).ToArray(), null);
     }
 
-    private static async Task<IReadOnlyCollection<string>> KnownAgentIdsAsync(IDialer dialer, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyCollection<string>> KnownAgentIdsAsync(IDialer dialer, CancellationToken cancellationToken)
     {
         try
         {

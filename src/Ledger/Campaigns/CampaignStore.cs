@@ -7,22 +7,23 @@ namespace CallCampaigns.Ledger.Campaigns;
 /// <summary>Campaign definitions, their status and counters, and the items joining them.</summary>
 public sealed class CampaignStore(LedgerDatabase database)
 {
+    /// <summary>Inserts a campaign row (parameters: a <see cref="CampaignRow"/>) and returns its id.</summary>
+    internal const string InsertSql = """
+        INSERT INTO campaigns (user_id, name, description, agent_id, from_phone_number, next_action,
+            first_call_time, last_call_time, time_zone, start_date, end_date, pacing,
+            retry_max_attempts, retry_delay_minutes, retry_on, status, status_reason, created_at, updated_at)
+        VALUES (@UserId, @Name, @Description, @AgentId, @FromPhoneNumber, @NextAction,
+            @FirstCallTime, @LastCallTime, @TimeZone, @StartDate, @EndDate, @Pacing,
+            @RetryMaxAttempts, @RetryDelayMinutes, @RetryOn, @Status, @StatusReason, @CreatedAt, @UpdatedAt)
+        RETURNING id
+        """;
+
     /// <summary>Writes a campaign and its first items in one transaction; returns the campaign's id.</summary>
     public async Task<long> CreateAsync(CampaignRow campaign, IReadOnlyList<NewQueueItem> items)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var id = await connection.ExecuteScalarAsync<long>(
-            """
-            INSERT INTO campaigns (user_id, name, description, agent_id, from_phone_number, next_action,
-                first_call_time, last_call_time, time_zone, start_date, end_date, pacing,
-                retry_max_attempts, retry_delay_minutes, retry_on, status, status_reason, created_at, updated_at)
-            VALUES (@UserId, @Name, @Description, @AgentId, @FromPhoneNumber, @NextAction,
-                @FirstCallTime, @LastCallTime, @TimeZone, @StartDate, @EndDate, @Pacing,
-                @RetryMaxAttempts, @RetryDelayMinutes, @RetryOn, @Status, @StatusReason, @CreatedAt, @UpdatedAt)
-            RETURNING id
-            """,
-            campaign, transaction);
+        var id = await connection.ExecuteScalarAsync<long>(InsertSql, campaign, transaction);
         await AddItemsAsync(connection, transaction, id, campaign.UserId, items, campaign.CreatedAt);
         await transaction.CommitAsync();
         return id;

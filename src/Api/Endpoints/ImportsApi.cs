@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using CallCampaigns.Api.Auth;
+using CallCampaigns.Api.Contracts;
+using CallCampaigns.Api.Imports;
+using CallCampaigns.Bolna;
+using CallCampaigns.Domain.Campaigns;
+using CallCampaigns.Grains.Abstractions;
+using CallCampaigns.Ledger.Campaigns;
+using CallCampaigns.Ledger.Imports;
+using CsvHelper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace CallCampaigns.Api.Endpoints;
+
+/// <summary>CSV imports: a new campaign from a file, a file into a campaign, the summaries, the error reports, the templates.</summary>
+public static class ImportsApi
+{
+    private const int ErrorsInSummary = 100;
+
+    public sealed record ImportError(int Row, string? PhoneNumber, string Reason);
+
+    public sealed record ImportSummary(
+        long ImportId, int TotalRows, int Imported, int SkippedDuplicates, int Failed, IReadOnlyList<ImportError> Errors, string ErrorReportUrl);
+
+    public sealed record CampaignImport(Campaign Campaign, ImportSummary Import);
+
+    public static IEndpointRouteBuilder MapImportsApi(this IEndpointRouteBuilder routes)
+    {
+        var limit = routes.ServiceProvider.GetRequiredService<IOptions<ImportOptions>>().Value.MaxFileBytes;
+        var campaigns = routes.MapGroup("/api/campaigns").WithTags("Imports").RequireAuthorization(MeApi.UserPolicy);
+        // The request may be a little over the file limit (the form around it); the file itself is held to the limit.
+        campaigns.MapPost("/import", ImportCampaign).DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(limit * 2 + (1 << 20)));
+        campaigns.MapPost("/{id:long}/contacts/import", ImportIntoCampaign).DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(limit * 2 + (1 << 20)));
+        var imports = routes.MapGroup("/api/imports").WithTags("Imports").RequireAuthorization(MeApi.UserPolicy);
+        imports.MapGet("/{id:long}", GetImport);
+        imports.MapGet("/{id:long}/errors.csv", GetErrors);
+        routes.MapGet("/templates/{name}", GetTemplate).WithTags("Imports").AllowAnonymous();
+        return routes;
+    }
+
+    public static async Task<Results<Created<CampaignImport>, ValidationProblem, ProblemHttpResult>> ImportCampaign(
+        HttpRequest request, ClaimsPrincipal caller, CsvImporter importer, CampaignStore campaigns, ImportStore imports,
+        IDialer dialer, IGrainFactory grains, IOptions<ApiDefaults> defaults, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType) return Problems.Invalid("file", "Send multipart/form-data with the CSV as 'file' and the campaign's fields beside it.");
+        var form = await request.ReadFormAsync(cancellationToken);
+        if (form.Files.GetFile("file") is not { } file) return Problems.Invalid("file", "Required: the CSV file, as the form field 'file'.");
+        var (draft, errors) = CampaignInput.Read(
+            FromForm(form), caller.UserId(), defaults.Value, await CampaignsApi.KnownAgentIdsAsync(dialer, cancellationToken), time.GetUtcNow());
+        if (draft is null) return TypedResults.ValidationProblem(errors, detail: errors.First().Value[0]);
+
+        try
+        {
+            await using var stream = file.OpenReadStream();
+            var (id, import) = await importer.ImportAsync(stream, file.FileName, caller.UserId(),
+                async session => (await session.CreateCampaignAsync(draft), draft), cancellationToken);
+            await grains.GetGrain<ICampaignGrain>(id).Wake();
+            return TypedResults.Created($"/api/campaigns/{id}",
+                new CampaignImport(Campaign.From((await campaigns.GetAsync(id))!), await SummaryAsync(import, imports)));
+        }
+        catch (RejectedFileException e)
+        {
+            return Problems.Invalid("file", e.Message);
+        }
+    }
+
+    public static async Task<Results<Ok<ImportSummary>, ValidationProblem, ProblemHttpResult>> ImportIntoCampaign(
+        long id, HttpRequest request, ClaimsPrincipal caller, CsvImporter importer, CampaignStore campaigns, ImportStore imports,
+        IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var campaign = await campaigns.GetForUserAsync(caller.UserId(), id);
+        if (campaign is null) return Problems.NotFound($"No campaign {id}.");
+        if (CampaignStatus.IsFinal(campaign.Status)) return Problems.Conflict($"Campaign {id} is {campaign.Status}: it takes no more contacts.");
+        if (!request.HasFormContentType) return Problems.Invalid("file", "Send multipart/form-data with the CSV as 'file'.");
+        var form = await request.ReadFormAsync(cancellationToken);
+        if (form.Files.GetFile("file") is not { } file) return Problems.Invalid("file", "Required: the CSV file, as the form field 'file'.");
+
+        try
+        {
+            await using var stream = file.OpenReadStream();
+            var (_, import) = await importer.ImportAsync(stream, file.FileName, caller.UserId(), _ => Task.FromResult((id, campaign)), cancellationToken);
+            await grains.GetGrain<ICampaignGrain>(id).Wake();
+            return TypedResults.Ok(await SummaryAsync(import, imports));
+        }
+        catch (RejectedFileException e)
+        {
+            return Problems.Invalid("file", e.Message);
+        }
+    }
+
+    public static async Task<Results<Ok<ImportSummary>, ProblemHttpResult>> GetImport(long id, ClaimsPrincipal caller, ImportStore imports) =>
+        await imports.GetAsync(caller.UserId(), id) is { } import
+            ? TypedResults.Ok(await SummaryAsync(import, imports))
+            : Problems.NotFound($"No import {id}.");
+
+    /// <summary>Every skipped or failed row with its reason, as CSV, streamed from the ledger.</summary>
+    public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> GetErrors(long id, ClaimsPrincipal caller, ImportStore imports, HttpResponse response)
+    {
+        if (await imports.GetAsync(caller.UserId(), id) is null) return Problems.NotFound($"No import {id}.");
+        response.ContentType = "text/csv; charset=utf-8";
+        response.Headers.ContentDisposition = $"attachment; filename=\"import-{id}-errors.csv\"";
+        await using var writer = new StreamWriter(response.Body, new UTF8Encoding(false));
+        await using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
+        foreach (var header in new[] { "row", "phone_number", "reason" }) csv.WriteField(header);
+        await csv.NextRecordAsync();
+        await foreach (var error in imports.AllErrorsAsync(id))
+        {
+            csv.WriteField(error.RowNumber);
+            csv.WriteField(error.PhoneNumber);
+            csv.WriteField(error.Reason);
+            await csv.NextRecordAsync();
+        }
+
+        return TypedResults.Empty;
+    }
+
+    public static Results<FileStreamHttpResult, NotFound> GetTemplate(string name)
+    {
+        var stream = typeof(ImportsApi).Assembly.GetManifestResourceStream($"templates/{name}");
+        return stream is null ? TypedResults.NotFound() : TypedResults.File(stream, "text/csv", name);
+    }
+
+    private static async Task<ImportSummary> SummaryAsync(ImportRecord import, ImportStore imports) => new(
+        import.Id, import.TotalRows, import.Imported, import.SkippedDuplicates, import.Failed,
+        (await imports.ErrorsAsync(import.Id, ErrorsInSummary)).Select(e => new ImportError(e.RowNumber, e.PhoneNumber, e.Reason)).ToArray(),
+        $"/api/imports/{import.Id}/errors.csv");
+
+    /// <summary>The campaign's fields as form fields; <c>retry</c> as JSON, or as retry.maxAttempts, retry.delayMinutes, retry.on.</summary>
+    private static CreateCampaignRequest FromForm(IFormCollection form)
+    {
+        string? Value(string key) => form.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value.ToString() : null;
+        int? Number(string key) => int.TryParse(Value(key), CultureInfo.InvariantCulture, out var n) ? n : null;
+        RetryRequest? retry = null;
+        if (Value("retry") is { } json)
+        {
+            try
+            {
+                retry = JsonSerializer.Deserialize<RetryRequest>(json, JsonSerializerOptions.Web);
+            }
+            catch (JsonException)
+            {
+                retry = new RetryRequest(-1, null, null);
+            }
+        }
+        else if (Value("retry.maxAttempts") is not null || Value("retry.on") is not null)
+        {
+            retry = new RetryRequest(Number("retry.maxAttempts"), Number("retry.delayMinutes"), Value("retry.on")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        return new CreateCampaignRequest(
+            Value("name"), Value("description"), Value("agentId"), Value("fromPhoneNumber"), Value("nextAction"),
+            Value("firstCallTime"), Value("lastCallTime"), Value("timeZone"), Value("startDate"), Value("endDate"),
+            Value("pacing"), retry, [0]);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CallCampaigns.Domain.Campaigns;
+using CallCampaigns.Domain.Imports;
+using CallCampaigns.Domain.Scheduling;
+using CallCampaigns.Ledger.Campaigns;
+using CallCampaigns.Ledger.Imports;
+using CallCampaigns.Ledger.Infrastructure;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace CallCampaigns.Api.Imports;
+
+/// <summary>
+/// Streams a CSV into a campaign: the delimiter is detected (comma, semicolon, tab), UTF-8 with or without BOM,
+/// quoted fields with commas and newlines; each row is checked (number, duplicates) and staged in bulk; the good ones
+/// join the campaign in file order. A file that is not CSV, has no phone column or is too large is refused whole,
+/// and nothing of it is written.
+/// </summary>
+public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> options, IOptions<ApiDefaults> defaults, TimeProvider time)
+{
+    /// <summary>Imports into the campaign <paramref name="campaign"/> returns (created inside the import when new).</summary>
+    public async Task<(long CampaignId, ImportRecord Import)> ImportAsync(
+        Stream file, string? fileName, string userId, Func<ImportSession, Task<(long Id, CampaignRow Campaign)>> campaign,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        using var reader = new StreamReader(new GuardedStream(file, options.Value.MaxFileBytes), new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+        using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            DetectDelimiter = true,
+            DetectDelimiterValues = [",", ";", "\t"],
+            BadDataFound = null,
+            MissingFieldFound = null,
+            TrimOptions = TrimOptions.Trim,
+            IgnoreBlankLines = true,
+        });
+        try
+        {
+            var roles = await ReadHeaderAsync(csv);
+            await using var session = await imports.BeginAsync(userId, UnixMs.From(now), cancellationToken);
+            var (campaignId, target) = await campaign(session);
+            await session.StartAsync(campaignId, fileName);
+
+            var (total, seen) = (0, new Dictionary<long, int>());
+            var staged = new List<StagedRow>(options.Value.BatchSize);
+            var errors = new List<RowError>();
+            while (await csv.ReadAsync())
+            {
+                var row = Read(csv, roles, ++total);
+                var (valid, error) = ImportRowRules.Check(row, defaults.Value.DefaultRegion);
+                if (valid is null) errors.Add(new RowError(row.Number, Trim(row.Phone), error!, IsDuplicate: false));
+                else if (seen.TryGetValue(long.Parse(valid.E164.AsSpan(1), CultureInfo.InvariantCulture), out var first))
+                {
+                    errors.Add(new RowError(row.Number, valid.E164, $"duplicate in file (first on row {first})", IsDuplicate: true));
+                }
+                else
+                {
+                    seen[long.Parse(valid.E164.AsSpan(1), CultureInfo.InvariantCulture)] = row.Number;
+                    staged.Add(Stage(valid));
+                }
+
+                if (staged.Count >= options.Value.BatchSize) await FlushAsync(session, staged, errors, cancellationToken);
+            }
+
+            if (total == 0) throw new RejectedFileException("The file has a header but no rows.");
+            await FlushAsync(session, staged, errors, cancellationToken);
+            var imported = await session.JoinAsync(campaignId, (joining, lastPosition) => Plan(target, joining, lastPosition, now), cancellationToken);
+            return (campaignId, await session.CommitAsync(total, imported));
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new RejectedFileException("The file is not UTF-8 text: save it as \"CSV UTF-8\".");
+        }
+        catch (CsvHelperException e) when (e is not ReaderException { InnerException: RejectedFileException })
+        {
+            throw new RejectedFileException($"The file cannot be read as CSV: {e.Message.Split('\n')[0]}");
+        }
+    }
+
+    private static async Task<IReadOnlyList<ColumnRole>> ReadHeaderAsync(CsvReader csv)
+    {
+        if (!await csv.ReadAsync()) throw new RejectedFileException("The file is empty.");
+        csv.ReadHeader();
+        var headers = csv.HeaderRecord ?? [];
+        var roles = CsvColumns.Roles(headers);
+        if (!roles.Contains(ColumnRole.PhoneNumber))
+        {
+            throw new RejectedFileException(
+                $"No phone number column: name one phone_number, phone, mobile, phone number or contact_number. Columns found: {string.Join(", ", headers.Take(20))}.");
+        }
+
+        return roles;
+    }
+
+    private static ImportRow Read(CsvReader csv, IReadOnlyList<ColumnRole> roles, int number)
+    {
+        string? Field(ColumnRole role)
+        {
+            var index = IndexOf(roles, role);
+            return index >= 0 && csv.TryGetField<string>(index, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
+        }
+
+        var custom = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < roles.Count; i++)
+        {
+            if (roles[i] == ColumnRole.Custom && csv.TryGetField<string>(i, out var value) && !string.IsNullOrWhiteSpace(value))
+            {
+                custom[CsvColumns.CustomName(csv.HeaderRecord![i])] = value;
+            }
+        }
+
+        return new ImportRow(number, Field(ColumnRole.PhoneNumber), Field(ColumnRole.Name), Field(ColumnRole.Email), Field(ColumnRole.Company),
+            Field(ColumnRole.Country), Field(ColumnRole.LastConversation), Field(ColumnRole.TranscriptSummary), custom);
+    }
+
+    private static int IndexOf(IReadOnlyList<ColumnRole> roles, ColumnRole role)
+    {
+        for (var i = 0; i < roles.Count; i++)
+        {
+            if (roles[i] == role) return i;
+        }
+
+        return -1;
+    }
+
+    private static StagedRow Stage(ValidRow valid) => new(
+        valid.Row.Number, valid.E164, Trim(valid.Row.Name), Trim(valid.Row.Email), Trim(valid.Row.Company),
+        JsonSerializer.Serialize(valid.Row.Custom), UnixMs.From(valid.LastConversationAt), Trim(valid.Row.TranscriptSummary));
+
+    private static async Task FlushAsync(ImportSession session, List<StagedRow> staged, List<RowError> errors, CancellationToken cancellationToken)
+    {
+        if (staged.Count > 0) await session.StageAsync(staged, cancellationToken);
+        if (errors.Count > 0) await session.RecordErrorsAsync(errors, cancellationToken);
+        staged.Clear();
+        errors.Clear();
+    }
+
+    /// <summary>Priority from each contact as it stands, join order from the file, spread times in dispatch order.</summary>
+    private static IEnumerable<(JoiningContact, int, long, long?)> Plan(
+        CampaignRow campaign, IReadOnlyList<JoiningContact> joining, long lastPosition, DateTimeOffset now)
+    {
+        var priorities = joining.Select(c => Priority.Compute(c.Name, c.Email, c.Company, c.SuccessfulCalls, c.NotConnectedCalls)).ToArray();
+        var times = new long?[joining.Count];
+        if (campaign.Pacing == Pacing.Spread)
+        {
+            var order = Enumerable.Range(0, joining.Count).OrderByDescending(i => priorities[i]).ThenBy(i => i).ToArray();
+            var planned = SpreadPlanner.Plan(campaign.Window(), order.Length, now);
+            for (var i = 0; i < order.Length; i++) times[order[i]] = UnixMs.From(planned[i]);
+        }
+
+        for (var i = 0; i < joining.Count; i++) yield return (joining[i], priorities[i], lastPosition + i + 1, times[i]);
+    }
+
+    private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
