@@ -3,6 +3,7 @@ using CallCampaigns.Bench;
 var benchmarks = new Dictionary<string, Func<Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["handoff"] = () => SlotHandoff.RunAsync(releases: Arguments.Int(args, "--releases", 1000)),
+    ["csv"] = () => CsvImportThroughput.RunAsync([Arguments.Int(args, "--rows", 100_000), Arguments.Int(args, "--large", 1_000_000)]),
     ["webhooks"] = () => WebhookThroughput.RunAsync(
         calls: Arguments.Int(args, "--calls", 5000), campaigns: Arguments.Int(args, "--campaigns", 40), senders: Arguments.Int(args, "--senders", 32)),
 };
@@ -11,6 +12,7 @@ if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {
     Console.WriteLine($"usage: dotnet run --project bench -c Release -- <{string.Join('|', benchmarks.Keys)}> [options]");
     Console.WriteLine("  handoff [--releases 1000]   line-ending webhook accepted -> next POST /call, one node and three");
+    Console.WriteLine("  csv [--rows 100000] [--large 1000000]   CSV import rows/s and node peak memory, beside psql \\copy");
     Console.WriteLine("  webhooks [--calls 5000] [--campaigns 40] [--senders 32]   webhooks/s and answer latency vs a bare endpoint");
     return 2;
 }
