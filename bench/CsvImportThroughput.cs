@@ -32,11 +32,13 @@ internal static class CsvImportThroughput
                     ["Auth__AdminKey"] = AdminKey,
                     ["Bolna__WebhookSecret"] = "bench",
                     ["Logging__LogLevel__Default"] = "Warning",
+                    ["Logging__LogLevel__CallCampaigns.Api.Imports"] = "Information",
                 });
                 var before = node.PeakMemoryBytes;
                 var (seconds, imported) = await ImportAsync(node, file);
                 var peak = node.PeakMemoryBytes;
                 var copy = await CopyAsync(postgres, database, file);
+                foreach (var line in node.Log.Split('\n').Where(l => l.Contains("rows read", StringComparison.Ordinal))) Console.WriteLine($"    {line.Trim()}");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {rows,9:N0} rows ({new FileInfo(file).Length / 1048576.0:F1} MB): imported {imported:N0} in {seconds:F2} s = {rows / seconds,9:N0} rows/s; " +
                     $"psql \\copy {copy:F2} s ({seconds / copy:F1}x); node peak memory {peak / 1048576.0:F0} MB (at start {before / 1048576.0:F0} MB)"));
