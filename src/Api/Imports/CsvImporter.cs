@@ -23,7 +23,7 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
 {
     /// <summary>Imports into the campaign <paramref name="campaign"/> returns (created inside the import when new).</summary>
     public async Task<(long CampaignId, ImportRecord Import)> ImportAsync(
-        Stream file, string? fileName, string userId, Func<ImportSession, Task<(long Id, CampaignRow Campaign)>> campaign,
+        Stream file, string? fileName, string userId, Func<ImportSession, Task<(long Id, CampaignRow Campaign, bool IsNew)>> campaign,
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -42,7 +42,8 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
         {
             var roles = await ReadHeaderAsync(csv);
             await using var session = await imports.BeginAsync(userId, UnixMs.From(now), cancellationToken);
-            var (campaignId, target) = await campaign(session);
+            var (campaignId, target, isNew) = await campaign(session);
+            var priorities = new Dictionary<int, int>();
             await session.StartAsync(campaignId, fileName);
 
             var (total, seen) = (0, new Dictionary<long, int>());
@@ -60,7 +61,9 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
                 else
                 {
                     seen[long.Parse(valid.E164.AsSpan(1), CultureInfo.InvariantCulture)] = row.Number;
-                    staged.Add(Stage(valid));
+                    var stagedRow = Stage(valid);
+                    priorities[row.Number] = stagedRow.Priority;
+                    staged.Add(stagedRow);
                 }
 
                 if (staged.Count >= options.Value.BatchSize) await FlushAsync(session, staged, errors, cancellationToken);
@@ -69,7 +72,7 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
             if (total == 0) throw new RejectedFileException("The file has a header but no rows.");
             await FlushAsync(session, staged, errors, cancellationToken);
             var read = clock.Elapsed;
-            var imported = await session.JoinAsync(campaignId, (joining, lastPosition) => Plan(target, joining, lastPosition, now), cancellationToken);
+            var imported = await JoinAsync(session, campaignId, target, isNew, priorities, now, cancellationToken);
             var record = await session.CommitAsync(total, imported);
             logger.LogInformation("Import {ImportId}: {Rows} rows read, checked and staged in {ReadMs} ms; {Imported} joined campaign {CampaignId} in {JoinMs} ms",
                 record.Id, total, (long)read.TotalMilliseconds, imported, campaignId, (long)(clock.Elapsed - read).TotalMilliseconds);
@@ -133,7 +136,8 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
 
     private static StagedRow Stage(ValidRow valid) => new(
         valid.Row.Number, valid.E164, Trim(valid.Row.Name), Trim(valid.Row.Email), Trim(valid.Row.Company),
-        JsonSerializer.Serialize(valid.Row.Custom), UnixMs.From(valid.LastConversationAt), Trim(valid.Row.TranscriptSummary));
+        JsonSerializer.Serialize(valid.Row.Custom), UnixMs.From(valid.LastConversationAt), Trim(valid.Row.TranscriptSummary),
+        Priority.Compute(valid.Row.Name, valid.Row.Email, valid.Row.Company, 0, 0));
 
     private static async Task FlushAsync(ImportSession session, List<StagedRow> staged, List<RowError> errors, CancellationToken cancellationToken)
     {
@@ -143,20 +147,35 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
         errors.Clear();
     }
 
-    /// <summary>Priority from each contact as it stands, join order from the file, spread times in dispatch order.</summary>
-    private static IEnumerable<(JoiningContact, int, long, long?)> Plan(
-        CampaignRow campaign, IReadOnlyList<JoiningContact> joining, long lastPosition, DateTimeOffset now)
+    /// <summary>
+    /// Joins the staged rows to the campaign: contacts that existed before get the priority their record and history
+    /// give; with spread pacing each row gets its not-before time in dispatch order (priority, then file order).
+    /// </summary>
+    private static async Task<int> JoinAsync(
+        ImportSession session, long campaignId, CampaignRow campaign, bool isNew, Dictionary<int, int> priorities, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
-        var priorities = joining.Select(c => Priority.Compute(c.Name, c.Email, c.Company, c.SuccessfulCalls, c.NotConnectedCalls)).ToArray();
-        var times = new long?[joining.Count];
-        if (campaign.Pacing == Pacing.Spread)
+        if (!isNew)
         {
-            var order = Enumerable.Range(0, joining.Count).OrderByDescending(i => priorities[i]).ThenBy(i => i).ToArray();
-            var planned = SpreadPlanner.Plan(campaign.Window(), order.Length, now);
-            for (var i = 0; i < order.Length; i++) times[order[i]] = UnixMs.From(planned[i]);
+            foreach (var row in await session.SetAsideAlreadyInCampaignAsync(campaignId)) priorities.Remove(row);
         }
 
-        for (var i = 0; i < joining.Count; i++) yield return (joining[i], priorities[i], lastPosition + i + 1, times[i]);
+        var corrections = (await session.MergeContactsAsync())
+            .Select(c => (c.RowNumber, Priority.Compute(c.Name, c.Email, c.Company, c.SuccessfulCalls, c.NotConnectedCalls)))
+            .Where(c => priorities[c.RowNumber] != c.Item2)
+            .ToArray();
+        foreach (var (row, priority) in corrections) priorities[row] = priority;
+        await session.SetPrioritiesAsync(corrections);
+
+        IEnumerable<(int, long)>? notBefore = null;
+        if (campaign.Pacing == Pacing.Spread)
+        {
+            var order = priorities.OrderByDescending(p => p.Value).ThenBy(p => p.Key).Select(p => p.Key).ToArray();
+            var times = SpreadPlanner.Plan(campaign.Window(), order.Length, now);
+            notBefore = order.Select((row, i) => (row, UnixMs.From(times[i])));
+        }
+
+        return await session.AddItemsAsync(campaignId, notBefore, cancellationToken);
     }
 
     private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -22,15 +22,18 @@ public sealed class ImportErrorRow
     public required string Reason { get; init; }
 }
 
-/// <summary>A row ready to join: its number, what the file says of the person, and its custom fields as JSON.</summary>
+/// <summary>
+/// A row ready to join: its number, what the file says of the person, its custom fields as JSON, and its priority
+/// as a new contact.
+/// </summary>
 public sealed record StagedRow(
     int RowNumber, string PhoneNumber, string? Name, string? Email, string? Company, string CustomFields,
-    long? LastConversationAt, string? TranscriptSummary);
+    long? LastConversationAt, string? TranscriptSummary, int Priority);
 
 /// <summary>A row that does not join, and why.</summary>
 public sealed record RowError(int RowNumber, string? PhoneNumber, string Reason, bool IsDuplicate);
 
-/// <summary>A contact of the import as it joins the campaign, in file order.</summary>
+/// <summary>A row whose contact existed before the import, with what its priority depends on.</summary>
 public sealed class JoiningContact
 {
     public int RowNumber { get; init; }

@@ -7,9 +7,10 @@ using NpgsqlTypes;
 namespace CallCampaigns.Ledger.Imports;
 
 /// <summary>
-/// One CSV import, all in one transaction: the file's good rows are staged in bulk, merged into the user's contacts
-/// (a known number reuses its contact and fills its empty fields), and joined to the campaign; the rest are recorded
-/// as row errors. Disposed without <see cref="CommitAsync"/>, nothing of it remains.
+/// One CSV import, all in one transaction: the file's good rows are staged in bulk (with the priority they will have
+/// as new contacts), merged into the user's contacts (a known number reuses its contact and fills its empty fields),
+/// and joined to the campaign in SQL, without bringing the rows back; the rest are recorded as row errors. Disposed
+/// without <see cref="CommitAsync"/>, nothing of it remains.
 /// </summary>
 public sealed class ImportSession : IAsyncDisposable
 {
@@ -17,21 +18,15 @@ public sealed class ImportSession : IAsyncDisposable
     [
         new("row_number", NpgsqlDbType.Integer), new("phone", NpgsqlDbType.Text), new("name", NpgsqlDbType.Text),
         new("email", NpgsqlDbType.Text), new("company", NpgsqlDbType.Text), new("custom_fields", NpgsqlDbType.Text),
-        new("last_conversation_at", NpgsqlDbType.Bigint), new("transcript_summary", NpgsqlDbType.Text),
+        new("last_conversation_at", NpgsqlDbType.Bigint), new("transcript_summary", NpgsqlDbType.Text), new("priority", NpgsqlDbType.Integer),
     ];
+
+    private static readonly BulkColumn[] PlanColumns = [new("row_number", NpgsqlDbType.Integer), new("scheduled_for", NpgsqlDbType.Bigint)];
 
     private static readonly BulkColumn[] ErrorColumns =
     [
         new("import_id", NpgsqlDbType.Bigint), new("row_number", NpgsqlDbType.Integer),
         new("phone_number", NpgsqlDbType.Text), new("reason", NpgsqlDbType.Text),
-    ];
-
-    private static readonly BulkColumn[] ItemColumns =
-    [
-        new("campaign_id", NpgsqlDbType.Bigint), new("user_id", NpgsqlDbType.Text), new("contact_id", NpgsqlDbType.Bigint),
-        new("phone_number", NpgsqlDbType.Text), new("contact_name", NpgsqlDbType.Text), new("status", NpgsqlDbType.Text),
-        new("priority", NpgsqlDbType.Integer), new("position", NpgsqlDbType.Bigint), new("scheduled_for", NpgsqlDbType.Bigint),
-        new("updated_at", NpgsqlDbType.Bigint),
     ];
 
     private readonly DbConnection _connection;
@@ -59,7 +54,7 @@ public sealed class ImportSession : IAsyncDisposable
             """
             CREATE TEMP TABLE import_rows (
                 row_number integer, phone text, name text, email text, company text, custom_fields text,
-                last_conversation_at bigint, transcript_summary text)
+                last_conversation_at bigint, transcript_summary text, priority integer)
             """,
             transaction: transaction);
         return new ImportSession(connection, transaction, userId, now);
@@ -81,7 +76,7 @@ public sealed class ImportSession : IAsyncDisposable
 
     public Task StageAsync(IReadOnlyList<StagedRow> rows, CancellationToken cancellationToken) =>
         BulkWriter.WriteAsync(_connection, _transaction, "import_rows", StagingColumns,
-            rows.Select(r => new object?[] { r.RowNumber, r.PhoneNumber, r.Name, r.Email, r.Company, r.CustomFields, r.LastConversationAt, r.TranscriptSummary }),
+            rows.Select(r => new object?[] { r.RowNumber, r.PhoneNumber, r.Name, r.Email, r.Company, r.CustomFields, r.LastConversationAt, r.TranscriptSummary, r.Priority }),
             cancellationToken);
 
     public Task RecordErrorsAsync(IReadOnlyList<RowError> errors, CancellationToken cancellationToken)
@@ -92,31 +87,40 @@ public sealed class ImportSession : IAsyncDisposable
             errors.Select(e => new object?[] { ImportId, e.RowNumber, e.PhoneNumber, e.Reason }), cancellationToken);
     }
 
-    /// <summary>
-    /// Merges the staged rows into the user's contacts, after setting aside those already in the campaign; then
-    /// hands the joining contacts, in file order, to <paramref name="plan"/>, which turns them into queue items.
-    /// </summary>
-    public async Task<int> JoinAsync(
-        long campaignId, Func<IReadOnlyList<JoiningContact>, long, IEnumerable<(JoiningContact Contact, int Priority, long Position, long? ScheduledFor)>> plan,
-        CancellationToken cancellationToken)
+    /// <summary>Sets aside (as duplicates) the staged rows whose contact is already in the campaign; returns their row numbers.</summary>
+    public async Task<IReadOnlyList<int>> SetAsideAlreadyInCampaignAsync(long campaignId)
     {
-        var already = await _connection.ExecuteAsync(
+        var rows = (await _connection.QueryAsync<int>(
             """
             INSERT INTO import_errors (import_id, row_number, phone_number, reason)
             SELECT @ImportId, r.row_number, r.phone, 'already in this campaign'
             FROM import_rows r
             JOIN contacts c ON c.user_id = @_userId AND c.phone_number = r.phone
             JOIN queue_items q ON q.campaign_id = @campaignId AND q.contact_id = c.id
+            RETURNING row_number
             """,
-            new { ImportId, _userId, campaignId }, _transaction);
-        _duplicates += already;
-        await _connection.ExecuteAsync(
-            """
-            DELETE FROM import_rows WHERE phone IN (
-                SELECT c.phone_number FROM contacts c JOIN queue_items q ON q.contact_id = c.id
-                WHERE q.campaign_id = @campaignId AND c.user_id = @_userId)
-            """,
-            new { _userId, campaignId }, _transaction);
+            new { ImportId, _userId, campaignId }, _transaction)).AsList();
+        _duplicates += rows.Count;
+        if (rows.Count > 0)
+        {
+            await _connection.ExecuteAsync(
+                """
+                DELETE FROM import_rows WHERE row_number IN (
+                    SELECT row_number FROM import_errors WHERE import_id = @ImportId AND reason = 'already in this campaign')
+                """,
+                new { ImportId }, _transaction);
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Merges the staged rows into the user's contacts: a new number makes a contact; a known one reuses its contact
+    /// and fills its empty fields. Returns the rows whose contact existed before, with what its priority depends on.
+    /// </summary>
+    public async Task<IReadOnlyList<JoiningContact>> MergeContactsAsync()
+    {
+        if (_connection is Npgsql.NpgsqlConnection) await _connection.ExecuteAsync("ANALYZE import_rows", transaction: _transaction);
         await _connection.ExecuteAsync(
             """
             INSERT INTO contacts (user_id, phone_number, name, email, company, custom_fields, last_conversation_at,
@@ -133,31 +137,53 @@ public sealed class ImportSession : IAsyncDisposable
                 updated_at = @_now
             """,
             new { _userId, _now }, _transaction);
-
-        var joining = (await _connection.QueryAsync<JoiningContact>(
+        return (await _connection.QueryAsync<JoiningContact>(
             """
             SELECT r.row_number, c.id AS contact_id, c.phone_number, c.name, c.email, c.company, c.successful_calls, c.not_connected_calls
             FROM import_rows r JOIN contacts c ON c.user_id = @_userId AND c.phone_number = r.phone
-            ORDER BY r.row_number
+            WHERE c.created_at <> @_now
             """,
-            new { _userId }, _transaction)).AsList();
-        var lastPosition = await _connection.ExecuteScalarAsync<long>(
-            "SELECT last_position FROM campaigns WHERE id = @campaignId", new { campaignId }, _transaction);
+            new { _userId, _now }, _transaction)).AsList();
+    }
 
-        await BulkWriter.WriteAsync(_connection, _transaction, "queue_items", ItemColumns,
-            plan(joining, lastPosition).Select(i => new object?[]
-            {
-                campaignId, _userId, i.Contact.ContactId, i.Contact.PhoneNumber, i.Contact.Name, "queued", i.Priority, i.Position, i.ScheduledFor, _now,
-            }),
-            cancellationToken);
+    /// <summary>Sets the priority of rows whose contact existed before (its history counts).</summary>
+    public Task SetPrioritiesAsync(IEnumerable<(int Row, int Priority)> priorities) =>
+        _connection.ExecuteAsync(
+            "UPDATE import_rows SET priority = @Priority WHERE row_number = @Row",
+            priorities.Select(p => new { p.Row, p.Priority }), _transaction);
+
+    /// <summary>Adds the staged rows to the campaign in file order; <paramref name="notBefore"/>, when given, is each row's not-before time.</summary>
+    public async Task<int> AddItemsAsync(long campaignId, IEnumerable<(int Row, long At)>? notBefore, CancellationToken cancellationToken)
+    {
+        var planned = notBefore is not null;
+        if (planned)
+        {
+            await _connection.ExecuteAsync("CREATE TEMP TABLE import_plan (row_number integer PRIMARY KEY, scheduled_for bigint)", transaction: _transaction);
+            await BulkWriter.WriteAsync(_connection, _transaction, "import_plan", PlanColumns,
+                notBefore!.Select(p => new object?[] { p.Row, p.At }), cancellationToken);
+        }
+
+        var added = await _connection.ExecuteAsync(
+            $"""
+            INSERT INTO queue_items (campaign_id, user_id, contact_id, phone_number, contact_name, status, priority, position,
+                scheduled_for, updated_at)
+            SELECT @campaignId, @_userId, c.id, r.phone, coalesce(c.name, r.name), 'queued', r.priority,
+                cm.last_position + ROW_NUMBER() OVER (ORDER BY r.row_number), {(planned ? "p.scheduled_for" : "NULL")}, @_now
+            FROM import_rows r
+            JOIN contacts c ON c.user_id = @_userId AND c.phone_number = r.phone
+            JOIN campaigns cm ON cm.id = @campaignId
+            {(planned ? "LEFT JOIN import_plan p ON p.row_number = r.row_number" : "")}
+            """,
+            new { campaignId, _userId, _now }, _transaction);
+        if (planned) await _connection.ExecuteAsync("DROP TABLE import_plan", transaction: _transaction);
         await _connection.ExecuteAsync(
             """
-            UPDATE campaigns SET last_position = last_position + @count, total_contacts = total_contacts + @count,
-                queued_count = queued_count + @count, updated_at = @_now
+            UPDATE campaigns SET last_position = last_position + @added, total_contacts = total_contacts + @added,
+                queued_count = queued_count + @added, updated_at = @_now
             WHERE id = @campaignId
             """,
-            new { count = joining.Count, campaignId, _now }, _transaction);
-        return joining.Count;
+            new { added, campaignId, _now }, _transaction);
+        return added;
     }
 
     /// <summary>Writes the import's summary and makes the whole import stick.</summary>
