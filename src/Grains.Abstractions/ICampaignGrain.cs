@@ -21,6 +21,11 @@ public interface ICampaignGrain : IGrainWithIntegerKey
     [OneWay]
     Task SlotsGranted(IReadOnlyList<long> leaseIds);
 
+    /// <summary>Sends the campaign's changes to <paramref name="observer"/> for a minute; subscribe again to keep them coming.</summary>
+    Task Subscribe(ICampaignObserver observer);
+
+    Task Unsubscribe(ICampaignObserver observer);
+
     /// <summary>Stops new dials; calls in flight finish.</summary>
     Task<LifecycleResult> Pause();
 

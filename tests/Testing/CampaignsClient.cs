@@ -68,6 +68,38 @@ public sealed class CampaignsClient(Uri baseUrl, string apiKey) : IDisposable
         throw new TimeoutException($"Campaign {id} did not get there within {within}: {campaign.ToJsonString()}");
     }
 
+    /// <summary>
+    /// Listens to a campaign's server-sent events until <paramref name="until"/> holds for one (or the time is up);
+    /// returns every event seen as (event name, data).
+    /// </summary>
+    public async Task<IReadOnlyList<(string Event, JsonObject Data)>> ListenAsync(long campaignId, Func<string, JsonObject, bool> until, TimeSpan within)
+    {
+        var seen = new List<(string, JsonObject)>();
+        using var timeout = new CancellationTokenSource(within);
+        using var response = await _http.GetAsync($"api/campaigns/{campaignId}/events", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        response.EnsureSuccessStatusCode();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        var name = "message";
+        try
+        {
+            while (await reader.ReadLineAsync(timeout.Token) is { } line)
+            {
+                if (line.StartsWith("event: ", StringComparison.Ordinal)) name = line[7..];
+                else if (line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    var data = JsonNode.Parse(line[6..])!.AsObject();
+                    seen.Add((name, data));
+                    if (until(name, data)) return seen;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return seen;
+    }
+
     /// <summary>Every item of a campaign, through the queue listing.</summary>
     public async Task<IReadOnlyList<JsonObject>> ListItemsAsync(long campaignId)
     {

@@ -32,6 +32,7 @@ public static class CampaignsApi
         group.MapPost("/{id:long}/contacts", AddContacts);
         group.MapGet("/{id:long}/queue", Queue);
         group.MapGet("/{id:long}/analytics", AnalyticsApi.Get);
+        group.MapGet("/{id:long}/events", EventsApi.Stream);
         return group;
     }
 

@@ -13,7 +13,7 @@ namespace CallCampaigns.Grains.Campaigns;
 /// What applying a report did: freed the call's slot; gave the campaign something to look at again; and the attempt
 /// as it now stands (null when the report named no call of this campaign).
 /// </summary>
-public sealed record ApplyResult(bool Released, bool WorthALook, AttemptRow? Attempt)
+public sealed record ApplyResult(bool Released, bool WorthALook, AttemptRow? Attempt, string? ItemMovedTo = null)
 {
     public static ApplyResult Nothing(AttemptRow? attempt) => new(false, false, attempt);
 }
@@ -80,7 +80,7 @@ public sealed class CallOutcomes(QueueStore queue, TimeProvider time, ILogger<Ca
             SawInProgress = decision.SawInProgress,
             LineEndedAt = attempt.LineEndedAt ?? (decision.LineEndsNow ? UnixMs.From(now) : null),
             ItemStatus = itemTo ?? attempt.ItemStatus,
-        });
+        }, itemTo);
     }
 
     private static string FailureReason(string status, CallUpdate update) =>

@@ -1,4 +1,5 @@
 using CallCampaigns.Ledger.Campaigns;
+using Orleans.Utilities;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Queue;
 using CallCampaigns.Ledger.Slots;
@@ -22,6 +23,8 @@ public sealed class CampaignGrain(
 {
     private const string WakeReminder = "wake";
     private const int MaxRememberedCalls = 10_000;
+    private readonly ObserverManager<ICampaignObserver> _observers = new(TimeSpan.FromMinutes(1), logger);
+    private CampaignEvent? _lastPublished;
     private readonly Dictionary<string, AttemptRow> _calls = new(StringComparer.Ordinal);
     private readonly Queue<long> _slots = new();
     private int _released;
@@ -56,6 +59,11 @@ public sealed class CampaignGrain(
         var result = await outcomes.ApplyAsync(campaign, update, _calls.GetValueOrDefault(update.ExecutionId));
         if (result.Released) _released++;
         Remember(update.ExecutionId, result.Attempt);
+        if (result.ItemMovedTo is { } status && result.Attempt is { } attempt)
+        {
+            Publish(new CampaignEvent(CampaignEvent.ItemKind, Id, Now, attempt.ItemId, status, update.Status, attempt.Attempt));
+        }
+
         return result.WorthALook;
     }
 
@@ -141,11 +149,26 @@ public sealed class CampaignGrain(
         await PumpAsync();
     }
 
+    Task ICampaignGrain.Subscribe(ICampaignObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    Task ICampaignGrain.Unsubscribe(ICampaignObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
     Task<LifecycleResult> ICampaignGrain.Pause() => MoveAsync(
         status => status is CampaignStatus.Active or CampaignStatus.Scheduled, CampaignStatus.Paused, "only an active or scheduled campaign can be paused");
 
+    /// <summary>A resumed campaign is active, or scheduled again when its start date is still ahead.</summary>
     Task<LifecycleResult> ICampaignGrain.Resume() => MoveAsync(
-        status => status == CampaignStatus.Paused, CampaignStatus.Active, "only a paused campaign can be resumed");
+        status => status == CampaignStatus.Paused,
+        campaign => campaign.Window().LocalDate(Now) < campaign.Window().StartDate ? CampaignStatus.Scheduled : CampaignStatus.Active,
+        "only a paused campaign can be resumed");
 
     async Task<LifecycleResult> ICampaignGrain.Cancel()
     {
@@ -160,16 +183,41 @@ public sealed class CampaignGrain(
     /// </summary>
     Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) => PumpAsync(reassert: true);
 
-    private async Task<LifecycleResult> MoveAsync(Func<string, bool> allowed, string to, string notAllowed)
+    private Task<LifecycleResult> MoveAsync(Func<string, bool> allowed, string to, string notAllowed) =>
+        MoveAsync(allowed, _ => to, notAllowed);
+
+    private async Task<LifecycleResult> MoveAsync(Func<string, bool> allowed, Func<CampaignRow, string> to, string notAllowed)
     {
         if (await CurrentAsync() is not { } campaign || !allowed(campaign.Status)) return LifecycleResult.NotAllowed(notAllowed);
-        await campaigns.SetStatusAsync(Id, to, null, UnixMs.From(Now));
-        logger.LogInformation("Campaign {CampaignId} is {Status}", Id, to);
+        var status = to(campaign);
+        await campaigns.SetStatusAsync(Id, status, null, UnixMs.From(Now));
+        logger.LogInformation("Campaign {CampaignId} is {Status}", Id, status);
         await PumpAsync();
         return LifecycleResult.Ok;
     }
 
     private async Task<CampaignRow?> CurrentAsync() => _campaign = await campaigns.GetAsync(Id);
+
+    /// <summary>Tells the live event streams; a campaign change only when its status or counters moved.</summary>
+    private void Publish(CampaignEvent change)
+    {
+        if (_observers.Count == 0) return;
+        if (change.Kind == CampaignEvent.CampaignKind)
+        {
+            if (_lastPublished is not null && change == _lastPublished with { At = change.At }) return;
+            _lastPublished = change;
+        }
+
+        _observers.Notify(observer => observer.OnCampaignEvent(change));
+    }
+
+    private void PublishCampaign(CampaignRow? campaign, long? nextCallAt)
+    {
+        if (campaign is null) return;
+        Publish(new CampaignEvent(CampaignEvent.CampaignKind, Id, Now, Status: campaign.Status, Counters: new CampaignCounters(
+            campaign.TotalContacts, campaign.QueuedCount, campaign.InProgressCount, campaign.SuccessfulCount, campaign.FailedCount,
+            campaign.CancelledCount, UnixMs.ToTime(nextCallAt))));
+    }
 
     private Task PumpAsync() => PumpAsync(reassert: false);
 
@@ -248,6 +296,7 @@ public sealed class CampaignGrain(
                 if (claim.Item is not { } item) continue;
                 _slots.Dequeue();
                 dialled = true;
+                Publish(new CampaignEvent(CampaignEvent.ItemKind, Id, now, item.Id, ItemStatus.Dialing, null, item.Attempts));
                 await GrainFactory.GetGrain<IDialerGrain>(0).Dial(DialRequests.For(campaign, item));
             }
 
@@ -299,6 +348,8 @@ public sealed class CampaignGrain(
         {
             await campaigns.SetNextCallAtAsync(Id, nextCall);
         }
+
+        PublishCampaign(campaign, nextCall);
 
         var due = next is { } at ? at - Now : (TimeSpan?)null;
         if (due is { } wait && running)

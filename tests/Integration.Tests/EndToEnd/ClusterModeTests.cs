@@ -44,6 +44,39 @@ public sealed class ClusterModeTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_node_streams_live_events_of_a_campaign_whose_calls_run_anywhere_in_the_cluster()
+    {
+        var database = await postgres.CreateDatabaseAsync("events");
+        var first = await StartNodeAsync(database);
+        var second = await StartNodeAsync(database);
+        using var admin = new CampaignsClient(first.BaseUrl, AdminKey);
+        var key = await admin.CreateUserAsync("erin", limit: 2);
+        using var onFirst = new CampaignsClient(first.BaseUrl, key);
+        using var onSecond = new CampaignsClient(second.BaseUrl, key);
+        _bolna.Script = _ => FakeBolna.Answered(TimeSpan.FromMilliseconds(600));
+        var contacts = await onFirst.CreateContactsAsync(10);
+        var id = (await onFirst.CreateCampaignAsync(new
+        {
+            agentId = FakeBolna.AgentId, firstCallTime = "00:00", lastCallTime = "00:00", pacing = "asap", contactIds = contacts,
+        }))["id"]!.GetValue<long>();
+
+        var listening = onSecond.ListenAsync(id, (name, data) => name == "campaign" && (string?)data["status"] == "completed", TimeSpan.FromSeconds(60));
+        await Task.Delay(300);
+        await onFirst.PostAsync($"api/campaigns/{id}/pause", null);
+        await Task.Delay(300);
+        await onFirst.PostAsync($"api/campaigns/{id}/resume", null);
+        var events = await listening;
+
+        Assert.Equal("campaign", events[0].Event);
+        Assert.Contains(events, e => e.Event == "campaign" && (string?)e.Data["status"] == "paused");
+        Assert.Contains(events, e => e.Event == "item" && (string?)e.Data["status"] == "dialing");
+        Assert.Contains(events, e => e.Event == "item" && (string?)e.Data["status"] == "completed");
+        var last = events[^1].Data;
+        Assert.Equal("completed", (string?)last["status"]);
+        Assert.Equal(10, last["counters"]!["successful"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task The_dial_carries_the_agent_the_number_and_what_the_agent_should_know()
     {
         var node = await StartNodeAsync(await postgres.CreateDatabaseAsync("payload"));
