@@ -28,7 +28,7 @@ public sealed class DialFailureTests : IAsyncLifetime
         _bolna.AnswerDelay = TimeSpan.FromSeconds(2);
         _bolna.Script = _ => FakeBolna.Answered(TimeSpan.FromSeconds(3));
         using var user = await NewUserAsync("tim");
-        var id = (await user.CreateCampaignAsync(Campaign(await user.CreateContactsAsync(1))))["id"]!.GetValue<long>();
+        var id = (await user.CreateCampaignAsync(BolnaNodeFixture.Campaign(await user.CreateContactsAsync(1))))["id"]!.GetValue<long>();
 
         await user.WaitForCampaignAsync(id, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(30));
 
@@ -46,7 +46,7 @@ public sealed class DialFailureTests : IAsyncLifetime
         _bolna.RefuseWith = _ => Interlocked.Increment(ref refusals) == 1 ? 503 : null;
         _bolna.Script = _ => FakeBolna.Answered(TimeSpan.FromMilliseconds(200));
         using var user = await NewUserAsync("una");
-        var id = (await user.CreateCampaignAsync(Campaign(await user.CreateContactsAsync(1))))["id"]!.GetValue<long>();
+        var id = (await user.CreateCampaignAsync(BolnaNodeFixture.Campaign(await user.CreateContactsAsync(1))))["id"]!.GetValue<long>();
 
         await user.WaitForCampaignAsync(id, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(30));
 
@@ -70,12 +70,4 @@ public sealed class DialFailureTests : IAsyncLifetime
         return new CampaignsClient(_node.BaseUrl, await admin.CreateUserAsync(id, limit: 2));
     }
 
-    private static object Campaign(long[] contacts) => new
-    {
-        agentId = FakeBolna.AgentId,
-        firstCallTime = "00:00",
-        lastCallTime = "00:00",
-        pacing = "asap",
-        contactIds = contacts,
-    };
 }

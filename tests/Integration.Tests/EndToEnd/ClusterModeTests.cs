@@ -25,8 +25,8 @@ public sealed class ClusterModeTests(PostgresFixture postgres) : IAsyncLifetime
 
         using var alice = new CampaignsClient(first.BaseUrl, await admin.CreateUserAsync("alice", limit: 2));
         using var bob = new CampaignsClient(second.BaseUrl, await admin.CreateUserAsync("bob", limit: 2));
-        var aliceCampaign = (await alice.CreateCampaignAsync(Campaign(await alice.CreateContactsAsync(20))))["id"]!.GetValue<long>();
-        var bobCampaign = (await bob.CreateCampaignAsync(Campaign(await bob.CreateContactsAsync(20, numberBase: 100))))["id"]!.GetValue<long>();
+        var aliceCampaign = (await alice.CreateCampaignAsync(BolnaNodeFixture.Campaign(await alice.CreateContactsAsync(20))))["id"]!.GetValue<long>();
+        var bobCampaign = (await bob.CreateCampaignAsync(BolnaNodeFixture.Campaign(await bob.CreateContactsAsync(20, numberBase: 100))))["id"]!.GetValue<long>();
 
         var aliceDone = await alice.WaitForCampaignAsync(aliceCampaign, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(120));
         var bobDone = await bob.WaitForCampaignAsync(bobCampaign, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(120));
@@ -150,7 +150,7 @@ public sealed class ClusterModeTests(PostgresFixture postgres) : IAsyncLifetime
         {
             var key = await admin.CreateUserAsync($"user{i}", limit: 2);
             using var client = new CampaignsClient(nodes[i].BaseUrl, key);
-            users.Add((key, (await client.CreateCampaignAsync(Campaign(await client.CreateContactsAsync(12, numberBase: i * 100))))["id"]!.GetValue<long>()));
+            users.Add((key, (await client.CreateCampaignAsync(BolnaNodeFixture.Campaign(await client.CreateContactsAsync(12, numberBase: i * 100))))["id"]!.GetValue<long>()));
         }
 
         await Eventually(() => Task.FromResult(_bolna.Calls.Count), dialled => dialled >= 10 && _bolna.ActiveCalls > 0);
@@ -207,12 +207,4 @@ public sealed class ClusterModeTests(PostgresFixture postgres) : IAsyncLifetime
         return node;
     }
 
-    private static object Campaign(long[] contacts) => new
-    {
-        agentId = FakeBolna.AgentId,
-        firstCallTime = "00:00",
-        lastCallTime = "00:00",
-        pacing = "asap",
-        contactIds = contacts,
-    };
 }
