@@ -64,6 +64,7 @@ public static class ApiHosting
         app.MapCampaignsApi();
         app.MapWebhooksApi();
         app.MapImportsApi();
+        app.MapDashboardApi();
         app.Lifetime.ApplicationStarted.Register(() => Announce(app));
         return app;
     }

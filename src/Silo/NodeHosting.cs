@@ -111,6 +111,8 @@ public static class NodeHosting
         // Reminders are the campaigns' durable safety net; let it tick as often as configured.
         silo.Configure<Orleans.Hosting.ReminderOptions>(options =>
             options.MinimumReminderPeriod = engine.SafetyNetPeriod < options.MinimumReminderPeriod ? engine.SafetyNetPeriod : options.MinimumReminderPeriod);
+        // The Orleans dashboard's data (served by the API at /dashboard, behind the admin key).
+        Orleans.Dashboard.ServiceCollectionExtensions.AddDashboard(silo);
         // How fast a dead node is noticed (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...).
         silo.Services.Configure<Orleans.Configuration.ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
         if (mode.IsCluster)

@@ -42,6 +42,10 @@ public sealed record NodeSecrets(string AdminKey, string WebhookSecret, string? 
             file);
     }
 
+    /// <summary>True when <paramref name="key"/> is the admin key (compared as hashes, in constant time).</summary>
+    public bool IsAdminKey(string key) => CryptographicOperations.FixedTimeEquals(
+        Encoding.ASCII.GetBytes(Hash(key)), Encoding.ASCII.GetBytes(Hash(AdminKey)));
+
     /// <summary>A key as it is stored: its SHA-256, hex.</summary>
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 

@@ -115,6 +115,27 @@ public sealed class ApiContractTests(EmbeddedNodeFixture fixture) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
     }
 
+    [Fact]
+    public async Task The_Orleans_dashboard_is_for_the_admin_only_and_a_browser_signs_in_with_the_admin_key()
+    {
+        using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = Node.BaseUrl };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("dashboard/", Cancel)).StatusCode);
+        using var user = new CampaignsClient(Node.BaseUrl, await NewUserAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.Http.GetAsync("dashboard/", Cancel)).StatusCode);
+        using var admin = Node.Admin();
+        Assert.Equal(HttpStatusCode.OK, (await admin.Http.GetAsync("dashboard/", Cancel)).StatusCode);
+
+        using var wrong = await anonymous.PostAsync("dashboard-login", new FormUrlEncodedContent([new("key", "guess")]), Cancel);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        using var login = await anonymous.PostAsync("dashboard-login", new FormUrlEncodedContent([new("key", Node.AdminKey)]), Cancel);
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        var cookie = login.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        using var request = new HttpRequestMessage(HttpMethod.Get, "dashboard/");
+        request.Headers.Add("Cookie", cookie);
+        using var page = await anonymous.SendAsync(request, Cancel);
+        Assert.True(page.StatusCode == HttpStatusCode.OK, $"{page.StatusCode} with {cookie}");
+    }
+
     [Theory]
     [InlineData(null, """{"id":"x","status":"completed"}""", HttpStatusCode.Unauthorized)]
     [InlineData("wrong", """{"id":"x","status":"completed"}""", HttpStatusCode.Unauthorized)]

@@ -1,0 +1,36 @@
+using CallCampaigns.Api.Auth;
+using CallCampaigns.Silo;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Orleans.Dashboard;
+
+namespace CallCampaigns.Api.Endpoints;
+
+/// <summary>
+/// The Orleans dashboard at <c>/dashboard</c>, for the admin only. A browser cannot send a bearer key with the
+/// dashboard's own requests, so <c>POST /dashboard-login</c> (form field <c>key</c>) puts the admin key in an HTTP-only,
+/// same-site cookie that the authentication accepts for the admin.
+/// </summary>
+public static class DashboardApi
+{
+    public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapOrleansDashboard("/dashboard").RequireAuthorization(policy => policy.RequireRole(ApiKeyAuthentication.AdminRole));
+        routes.MapPost("/dashboard-login", Login).AllowAnonymous().DisableAntiforgery().WithTags("Operations");
+        return routes;
+    }
+
+    public static async Task<Results<RedirectHttpResult, ProblemHttpResult>> Login(HttpRequest request, NodeSecrets secrets)
+    {
+        var form = await request.ReadFormAsync();
+        var key = form["key"].ToString();
+        if (key.Length == 0 || !secrets.IsAdminKey(key)) return TypedResults.Problem(statusCode: 401, title: "Unauthorized", detail: "That is not the admin key.");
+        request.HttpContext.Response.Cookies.Append(ApiKeyAuthentication.AdminCookie, key, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = request.IsHttps,
+            Path = "/",
+        });
+        return TypedResults.Redirect("/dashboard/");
+    }
+}
