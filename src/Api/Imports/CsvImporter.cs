@@ -43,7 +43,7 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
             var roles = await ReadHeaderAsync(csv);
             await using var session = await imports.BeginAsync(userId, UnixMs.From(now), cancellationToken);
             var (campaignId, target, isNew) = await campaign(session);
-            var priorities = new Dictionary<int, int>();
+            var priorities = new List<int> { -1 }; // by row number (1-based); -1: the row does not join
             await session.StartAsync(campaignId, fileName);
 
             var (total, seen) = (0, new Dictionary<long, int>());
@@ -52,6 +52,7 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
             while (await csv.ReadAsync())
             {
                 var row = Read(csv, roles, ++total);
+                priorities.Add(-1);
                 var (valid, error) = ImportRowRules.Check(row, defaults.Value.DefaultRegion);
                 if (valid is null) errors.Add(new RowError(row.Number, Trim(row.Phone), error!, IsDuplicate: false));
                 else if (seen.TryGetValue(long.Parse(valid.E164.AsSpan(1), CultureInfo.InvariantCulture), out var first))
@@ -152,12 +153,12 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
     /// give; with spread pacing each row gets its not-before time in dispatch order (priority, then file order).
     /// </summary>
     private static async Task<int> JoinAsync(
-        ImportSession session, long campaignId, CampaignRow campaign, bool isNew, Dictionary<int, int> priorities, DateTimeOffset now,
+        ImportSession session, long campaignId, CampaignRow campaign, bool isNew, List<int> priorities, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         if (!isNew)
         {
-            foreach (var row in await session.SetAsideAlreadyInCampaignAsync(campaignId)) priorities.Remove(row);
+            foreach (var row in await session.SetAsideAlreadyInCampaignAsync(campaignId)) priorities[row] = -1;
         }
 
         var corrections = (await session.MergeContactsAsync())
@@ -170,7 +171,9 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
         IEnumerable<(int, long)>? notBefore = null;
         if (campaign.Pacing == Pacing.Spread)
         {
-            var order = priorities.OrderByDescending(p => p.Value).ThenBy(p => p.Key).Select(p => p.Key).ToArray();
+            // Dispatch order: priority descending, then row; sorted on one key (priority high bits, row low bits).
+            var order = Enumerable.Range(1, priorities.Count - 1).Where(row => priorities[row] >= 0).ToArray();
+            Array.Sort(order.Select(row => ((long)(int.MaxValue - priorities[row]) << 32) | (uint)row).ToArray(), order);
             var times = SpreadPlanner.Plan(campaign.Window(), order.Length, now);
             notBefore = order.Select((row, i) => (row, UnixMs.From(times[i])));
         }
