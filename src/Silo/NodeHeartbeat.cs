@@ -46,8 +46,8 @@ internal sealed class NodeHeartbeat(
             {
                 await grains.GetGrain<ISystemConcurrencyGrain>(ISystemConcurrencyGrain.Key).Tick();
                 await grains.GetGrain<ICallReconcilerGrain>(ICallReconcilerGrain.Key).Tick();
-                var usage = await users.ListUsageAsync();
-                EngineMetrics.RecordLedger(usage.Sum(u => u.ActiveCalls), usage.Sum(u => u.QueuedCalls));
+                var (active, queued) = await users.TotalsAsync();
+                EngineMetrics.RecordLedger(active, queued);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

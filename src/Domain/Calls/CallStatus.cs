@@ -46,8 +46,6 @@ public static class CallStatus
         };
     }
 
-    public static bool IsKnown(string status) => Ranks.ContainsKey(status);
-
     /// <summary>0 for a status we do not know; higher is later in a call's life.</summary>
     public static int Rank(string status) => Ranks.GetValueOrDefault(status);
 

@@ -16,8 +16,6 @@ public static class ItemStatus
 
     public static readonly IReadOnlyList<string> All = [Queued, Dialing, InProgress, Completed, Failed, Cancelled];
 
-    public static bool IsFinal(string status) => status is Completed or Failed or Cancelled;
-
     /// <summary>Dialing and in-progress items hold a slot.</summary>
     public static bool IsInFlight(string status) => status is Dialing or InProgress;
 }

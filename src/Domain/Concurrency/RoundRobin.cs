@@ -11,12 +11,7 @@ public sealed class RoundRobin<TKey>
     private readonly Dictionary<TKey, Member> _members = [];
     private long _clock;
 
-    /// <summary>Everyone with something wanted.</summary>
-    public IEnumerable<TKey> Waiting => _members.Where(m => m.Value.Wanted > 0).Select(m => m.Key);
-
     public int TotalWanted => _members.Values.Sum(m => m.Wanted);
-
-    public int WantedBy(TKey key) => _members.TryGetValue(key, out var member) ? member.Wanted : 0;
 
     /// <summary>Sets how many turns <paramref name="key"/> wants now (0 or less: none).</summary>
     public void Want(TKey key, int wanted)

@@ -55,10 +55,6 @@ public sealed record CallWindow(
     public DateTimeOffset? EarliestStartAtOrAfter(DateTimeOffset at) =>
         CurrentOrNextOpening(at) is { } opening ? (opening.Opens > at ? opening.Opens : at) : null;
 
-    /// <summary>The opening that follows the one containing (or next after) <paramref name="at"/>.</summary>
-    public DayOpening? OpeningAfter(DayOpening opening) =>
-        CurrentOrNextOpening(opening.Closes);
-
     /// <summary>True once the last opening (the end date's) has closed.</summary>
     public bool HasEndedAt(DateTimeOffset at) => CurrentOrNextOpening(at) is null;
 
@@ -79,7 +75,5 @@ public sealed record CallWindow(
 /// <summary>One day's window: it opens on <see cref="Day"/> at <see cref="Opens"/> and closes at <see cref="Closes"/>.</summary>
 public sealed record DayOpening(DateOnly Day, DateTimeOffset Opens, DateTimeOffset Closes)
 {
-    public TimeSpan Length => Closes - Opens;
-
     public bool Contains(DateTimeOffset at) => at >= Opens && at < Closes;
 }

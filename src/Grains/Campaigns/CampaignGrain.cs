@@ -53,6 +53,21 @@ public sealed class CampaignGrain(
         if (await ApplyAsync(_campaign ?? await CurrentAsync(), update)) await PumpAsync();
     }
 
+    /// <summary>
+    /// Records the execution a dial placed, and applies the webhooks that came for it before; true when they changed
+    /// something the queue cares about (otherwise the call is simply on its way).
+    /// </summary>
+    private async Task<bool> RecordPlacedCallAsync(CampaignRow campaign, long itemId, int attempt, string executionId)
+    {
+        var looked = false;
+        foreach (var early in await queue.RecordDialAcceptedAsync(Id, itemId, attempt, executionId, UnixMs.From(Now)))
+        {
+            if (Bolna.BolnaWebhook.Parse(early).Update is { } update) looked |= await ApplyAsync(campaign, update);
+        }
+
+        return looked;
+    }
+
     private async Task<bool> ApplyAsync(CampaignRow? campaign, CallUpdate update)
     {
         if (campaign is null) return false;
@@ -90,13 +105,7 @@ public sealed class CampaignGrain(
         switch (result.Outcome)
         {
             case DialOutcome.Accepted:
-                var looked = false;
-                foreach (var early in await queue.RecordDialAcceptedAsync(Id, request.ItemId, request.Attempt, result.ExecutionId!, now))
-                {
-                    if (Bolna.BolnaWebhook.Parse(early).Update is { } update) looked |= await ApplyAsync(campaign, update);
-                }
-
-                if (!looked) return; // the call is on its way: nothing else changed
+                if (!await RecordPlacedCallAsync(campaign, request.ItemId, request.Attempt, result.ExecutionId!)) return;
                 break;
             case DialOutcome.Rejected:
                 logger.LogWarning("Campaign {CampaignId} item {ItemId} dial rejected: {Reason}", Id, request.ItemId, result.Reason);
@@ -133,8 +142,7 @@ public sealed class CampaignGrain(
         if (executionId is not null)
         {
             logger.LogInformation("Campaign {CampaignId} item {ItemId}: the unanswered dial placed call {ExecutionId}", Id, itemId, executionId);
-            await ((ICampaignGrain)this).DialAnswered(
-                new DialRequest(Id, itemId, attempt, "", "", null, new Dictionary<string, string>()), DialResult.Accepted(executionId));
+            if (await CurrentAsync() is { } campaign && await RecordPlacedCallAsync(campaign, itemId, attempt, executionId)) await PumpAsync();
             return;
         }
 

@@ -22,9 +22,10 @@ public sealed class CallEventStore(LedgerDatabase database)
         await connection.ExecuteAsync(
             """
             INSERT INTO call_events (received_at, execution_id, status, payload, item_id)
-            VALUES (@now, @executionId, @status, @payload, (SELECT item_id FROM call_attempts WHERE execution_id = @executionId))
+            VALUES (@now, @executionId, @status, @payload,
+                    coalesce(@knownItem, (SELECT item_id FROM call_attempts WHERE execution_id = @executionId)))
             """,
-            new { now, executionId, status, payload });
+            new { now, executionId, status, payload, knownItem = knownOwner?.ItemId });
         return executionId is null ? null : knownOwner ?? await connection.QuerySingleOrDefaultAsync<CallOwner>(
             "SELECT campaign_id, item_id FROM call_attempts WHERE execution_id = @executionId", new { executionId });
     }

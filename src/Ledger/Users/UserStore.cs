@@ -46,6 +46,17 @@ public sealed class UserStore(LedgerDatabase database)
             $"SELECT {UsageColumns} FROM users u WHERE u.id = @id", new { id });
     }
 
+    /// <summary>Calls in flight and items waiting in the whole system.</summary>
+    public async Task<(long ActiveCalls, long QueuedCalls)> TotalsAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleAsync<(long, long)>(
+            """
+            SELECT (SELECT count(*) FROM slot_leases),
+                   (SELECT coalesce(sum(queued_count), 0) FROM campaigns WHERE status IN ('scheduled', 'active', 'paused'))
+            """);
+    }
+
     public async Task<IReadOnlyList<UserUsageRow>> ListUsageAsync()
     {
         await using var connection = await database.OpenAsync();
