@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using CallCampaigns.Api.Auth;
 using CallCampaigns.Api.Endpoints;
+using CallCampaigns.Api.Forecasts;
 using CallCampaigns.Api.Imports;
 using CallCampaigns.Bolna;
 using CallCampaigns.Grains;
@@ -31,6 +32,7 @@ public static class ApiHosting
         builder.Services.AddProblemDetails();
         builder.Services.Configure<ImportOptions>(builder.Configuration.GetSection(ImportOptions.Section));
         builder.Services.AddSingleton<CsvImporter>();
+        builder.Services.AddSingleton<CampaignForecasts>();
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;

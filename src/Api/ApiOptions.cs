@@ -8,4 +8,7 @@ public sealed class ApiDefaults
 
     /// <summary>The time zone of a campaign that names none.</summary>
     public string DefaultTimeZone { get; set; } = "UTC";
+
+    /// <summary>How long a call holds a slot (dial to line end), assumed in estimates until real calls say otherwise.</summary>
+    public double AssumedCallSeconds { get; set; } = 90;
 }

@@ -36,6 +36,12 @@ public interface ICampaignGrain : IGrainWithIntegerKey
     Task<LifecycleResult> Cancel();
 
     /// <summary>
+    /// Replaces the campaign's editable settings (already checked); when the window, zone, end date or pacing
+    /// changed, queued items that were not tried yet are planned again. Not allowed once the campaign is final.
+    /// </summary>
+    Task<LifecycleResult> Edit(CampaignSettings settings);
+
+    /// <summary>
     /// What became of a dial whose answer never came: the call Bolna has for it (it goes on as if the answer had
     /// come), or none (no call was placed: the item goes back to the queue and its slot is freed).
     /// </summary>
@@ -53,3 +59,19 @@ public sealed record LifecycleResult([property: Id(0)] bool Done, [property: Id(
 
     public static LifecycleResult NotAllowed(string why) => new(false, why);
 }
+
+/// <summary>What an edit may change: everything but the start date and the contacts.</summary>
+[GenerateSerializer, Immutable, Alias("CampaignSettings")]
+public sealed record CampaignSettings(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string? Description,
+    [property: Id(2)] string AgentId,
+    [property: Id(3)] string? NextAction,
+    [property: Id(4)] string FirstCallTime,
+    [property: Id(5)] string LastCallTime,
+    [property: Id(6)] string TimeZone,
+    [property: Id(7)] string? EndDate,
+    [property: Id(8)] string Pacing,
+    [property: Id(9)] int RetryMaxAttempts,
+    [property: Id(10)] int RetryDelayMinutes,
+    [property: Id(11)] string RetryOn);

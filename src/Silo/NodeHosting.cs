@@ -63,6 +63,7 @@ public static class NodeHosting
         services.AddSingleton<SlotLeaseStore>();
         services.AddSingleton<CallEventStore>();
         services.AddSingleton<AnalyticsStore>();
+        services.AddSingleton<ForecastStore>();
         services.AddSingleton<ImportStore>();
         services.AddSingleton<CallOutcomes>();
         services.AddSingleton<CallReports>();

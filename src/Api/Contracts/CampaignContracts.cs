@@ -1,3 +1,4 @@
+using CallCampaigns.Api.Forecasts;
 using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Queue;
 
@@ -10,21 +11,27 @@ public sealed record CreateCampaignRequest(
     string? FirstCallTime, string? LastCallTime, string? TimeZone, string? StartDate, string? EndDate,
     string? Pacing, RetryRequest? Retry, IReadOnlyList<long>? ContactIds);
 
+/// <summary>An edit: absent fields stay as they are; <c>endDate: ""</c> removes the end date.</summary>
+public sealed record UpdateCampaignRequest(
+    string? Name, string? Description, string? AgentId, string? NextAction, string? FirstCallTime, string? LastCallTime,
+    string? TimeZone, string? EndDate, string? Pacing, RetryRequest? Retry);
+
 public sealed record Retry(int MaxAttempts, int DelayMinutes, IReadOnlyList<string> On);
 
 public sealed record Campaign(
     long Id, string Name, string? Description, string AgentId, string? FromPhoneNumber, string? NextAction,
     string FirstCallTime, string LastCallTime, string TimeZone, string StartDate, string? EndDate, string Pacing, Retry Retry,
     string Status, string? StatusReason, int TotalContacts, int QueuedCalls, int InProgressCalls, int CompletedCalls,
-    int SuccessfulCalls, int FailedCalls, int CancelledCalls, DateTime? NextCallAt, DateTime CreatedAt, DateTime UpdatedAt)
+    int SuccessfulCalls, int FailedCalls, int CancelledCalls, DateTime? NextCallAt, DateTime? EstimatedCompletionAt,
+    DateTime CreatedAt, DateTime UpdatedAt)
 {
-    public static Campaign From(CampaignRow row) => new(
+    public static Campaign From(CampaignRow row, DateTimeOffset? estimatedCompletionAt = null) => new(
         row.Id, row.Name, row.Description, row.AgentId, row.FromPhoneNumber, row.NextAction,
         row.FirstCallTime, row.LastCallTime, row.TimeZone, row.StartDate, row.EndDate, row.Pacing,
         new Retry(row.RetryMaxAttempts, row.RetryDelayMinutes, row.Retry().On),
         row.Status, row.StatusReason, row.TotalContacts, row.QueuedCount, row.InProgressCount,
         row.SuccessfulCount + row.FailedCount, row.SuccessfulCount, row.FailedCount, row.CancelledCount,
-        Json.Utc(row.NextCallAt), Json.Utc(row.CreatedAt), Json.Utc(row.UpdatedAt));
+        Json.Utc(row.NextCallAt), Json.Utc(estimatedCompletionAt), Json.Utc(row.CreatedAt), Json.Utc(row.UpdatedAt));
 }
 
 public sealed record CampaignCounts(int Scheduled, int Active, int Paused, int Completed, int Cancelled);
@@ -39,9 +46,10 @@ public sealed record QueueItem(
     DateTime? StartedAt, DateTime? CompletedAt, string? CallId, string? Outcome, string? FailureReason,
     double? DurationSeconds, decimal? Cost)
 {
-    public static QueueItem From(QueueItemRow row, int? position) => new(
+    public static QueueItem From(QueueItemRow row, ItemForecast? forecast) => new(
         row.Id, row.CampaignId, row.ContactId, row.PhoneNumber, row.ContactName, row.Status, row.Priority,
-        position, Json.Utc(row.ScheduledFor), null, null, row.Attempts, Json.Utc(row.StartedAt), Json.Utc(row.EndedAt),
+        forecast?.Position, Json.Utc(row.ScheduledFor), Json.Utc(forecast?.EstimatedCallAt),
+        forecast is { Reason: var reason } ? new WaitingReason(reason.Code, reason.Text, Json.Utc(reason.Until)) : null, row.Attempts, Json.Utc(row.StartedAt), Json.Utc(row.EndedAt),
         row.ExecutionId, row.Outcome, row.FailureReason, row.DurationSeconds,
         row.CostCents is { } cents ? Math.Round((decimal)cents / 100m, 4) : null);
 }

@@ -1,9 +1,10 @@
 using System.Security.Claims;
 using CallCampaigns.Api.Auth;
+using CallCampaigns.Api.Contracts;
+using CallCampaigns.Api.Forecasts;
 using CallCampaigns.Domain.Scheduling;
 using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Infrastructure;
-using CallCampaigns.Ledger.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallCampaigns.Api.Endpoints;
@@ -11,9 +12,6 @@ namespace CallCampaigns.Api.Endpoints;
 /// <summary>A campaign's figures: counts each contact once, by its last attempt; cost over every attempt.</summary>
 public static class AnalyticsApi
 {
-    /// <summary>The length of a call (dial to line end) assumed until the campaign's own calls say otherwise.</summary>
-    private static readonly TimeSpan DefaultCallLength = TimeSpan.FromSeconds(90);
-
     public sealed record HourFigures(int Hour, int Calls, int Successful);
 
     public sealed record Analytics(
@@ -22,12 +20,11 @@ public static class AnalyticsApi
         IReadOnlyList<HourFigures> CallsByHour, DateTime? EstimatedCompletionAt);
 
     public static async Task<Results<Ok<Analytics>, ProblemHttpResult>> Get(
-        long id, ClaimsPrincipal caller, CampaignStore campaigns, AnalyticsStore analytics, UserStore users, TimeProvider time)
+        long id, ClaimsPrincipal caller, CampaignStore campaigns, AnalyticsStore analytics, CampaignForecasts forecasts)
     {
         var campaign = await campaigns.GetForUserAsync(caller.UserId(), id);
         if (campaign is null) return Problems.NotFound($"No campaign {id}.");
         var figures = await analytics.FiguresAsync(id);
-        var window = campaign.Window();
         var zone = TimeZones.Find(campaign.TimeZone);
 
         var hours = new int[24, 2];
@@ -47,18 +44,6 @@ public static class AnalyticsApi
             Math.Round((decimal)figures.TotalCostCents / 100m, 4),
             figures.Outcomes,
             Enumerable.Range(0, 24).Select(h => new HourFigures(h, hours[h, 0], hours[h, 1])).ToArray(),
-            await EstimateAsync(campaign, figures, window, analytics, users, time.GetUtcNow())));
-    }
-
-    private static async Task<DateTime?> EstimateAsync(
-        CampaignRow campaign, CampaignFigures figures, CallWindow window, AnalyticsStore analytics, UserStore users, DateTimeOffset now)
-    {
-        if (campaign.QueuedCount == 0 && campaign.InProgressCount == 0) return null;
-        var limit = (await users.GetAsync(campaign.UserId))?.ConcurrencyLimit ?? 1;
-        var (userCampaigns, waitingUsers) = await analytics.ContentionAsync(campaign.UserId);
-        var slots = Math.Min(limit / (double)Math.Max(1, userCampaigns), await users.GetSystemLimitAsync() / (double)Math.Max(1, waitingUsers));
-        var callLength = figures.AverageLineSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultCallLength;
-        return CompletionEstimate.Estimate(
-            campaign.QueuedCount, campaign.InProgressCount, slots, callLength, window, now, UnixMs.ToTime(figures.LastNotBefore))?.UtcDateTime;
+            Json.Utc(await forecasts.CompletionAsync(campaign))));
     }
 }

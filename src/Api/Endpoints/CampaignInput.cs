@@ -2,6 +2,7 @@ using System.Globalization;
 using CallCampaigns.Api.Contracts;
 using CallCampaigns.Domain.Campaigns;
 using CallCampaigns.Domain.Scheduling;
+using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Campaigns;
 
 namespace CallCampaigns.Api.Endpoints;
@@ -12,7 +13,36 @@ public static class CampaignInput
     private const int MaxRetryDelayMinutes = 7 * 24 * 60;
 
     public static (CampaignRow? Campaign, Dictionary<string, string[]> Errors) Read(
-        CreateCampaignRequest request, string userId, ApiDefaults defaults, IReadOnlyCollection<string> agentIds, DateTimeOffset now)
+        CreateCampaignRequest request, string userId, ApiDefaults defaults, IReadOnlyCollection<string> agentIds, DateTimeOffset now) =>
+        Read(request, userId, defaults, agentIds, now, keptStartDate: null);
+
+    /// <summary>
+    /// An edit: the campaign's settings with the request's fields over them, checked as a whole. Absent (or null)
+    /// fields stay as they are; an empty <c>endDate</c> removes the end date.
+    /// </summary>
+    public static (CampaignSettings? Settings, Dictionary<string, string[]> Errors) Edit(
+        UpdateCampaignRequest request, CampaignRow current, ApiDefaults defaults, IReadOnlyCollection<string> agentIds, DateTimeOffset now)
+    {
+        var retry = request.Retry is null
+            ? new RetryRequest(current.RetryMaxAttempts, current.RetryDelayMinutes, current.Retry().On)
+            : request.Retry with { On = request.Retry.On ?? (request.Retry.MaxAttempts is null ? current.Retry().On : null) };
+        var merged = new CreateCampaignRequest(
+            request.Name ?? current.Name, request.Description ?? current.Description, request.AgentId ?? current.AgentId,
+            current.FromPhoneNumber, request.NextAction ?? current.NextAction,
+            request.FirstCallTime ?? current.FirstCallTime, request.LastCallTime ?? current.LastCallTime,
+            request.TimeZone ?? current.TimeZone, current.StartDate, request.EndDate ?? current.EndDate,
+            request.Pacing ?? current.Pacing, retry with { MaxAttempts = retry.MaxAttempts ?? current.RetryMaxAttempts }, null);
+        var unchangedAgent = request.AgentId is null ? [current.AgentId] : agentIds;
+        var (row, errors) = Read(merged, current.UserId, defaults, unchangedAgent, now, DateOnly.ParseExact(current.StartDate, "yyyy-MM-dd", CultureInfo.InvariantCulture));
+        if (row is null) return (null, errors);
+        return (new CampaignSettings(
+            row.Name, row.Description, row.AgentId, row.NextAction, row.FirstCallTime, row.LastCallTime, row.TimeZone,
+            row.EndDate, row.Pacing, row.RetryMaxAttempts, row.RetryDelayMinutes, row.RetryOn), errors);
+    }
+
+    private static (CampaignRow? Campaign, Dictionary<string, string[]> Errors) Read(
+        CreateCampaignRequest request, string userId, ApiDefaults defaults, IReadOnlyCollection<string> agentIds, DateTimeOffset now,
+        DateOnly? keptStartDate)
     {
         var errors = new Dictionary<string, string[]>();
         void Fail(string field, string message) => errors[field] = [message];
@@ -27,10 +57,11 @@ public static class CampaignInput
         if (!TimeZones.IsKnown(zone)) Fail("timeZone", $"Unknown time zone '{zone}': use an IANA name such as Europe/London.");
 
         var today = TimeZones.IsKnown(zone) ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZones.Find(zone)).DateTime) : DateOnly.FromDateTime(now.UtcDateTime);
-        var start = string.IsNullOrWhiteSpace(request.StartDate) ? today : Date(request.StartDate, "startDate", Fail);
+        var start = keptStartDate ?? (string.IsNullOrWhiteSpace(request.StartDate) ? today : Date(request.StartDate, "startDate", Fail));
         var end = string.IsNullOrWhiteSpace(request.EndDate) ? null : Date(request.EndDate, "endDate", Fail);
-        if (start is { } s && s < today) Fail("startDate", $"Must be today ({today:yyyy-MM-dd} in {zone}) or later.");
+        if (keptStartDate is null && start is { } s && s < today) Fail("startDate", $"Must be today ({today:yyyy-MM-dd} in {zone}) or later.");
         if (start is { } from && end is { } to && to < from) Fail("endDate", "Must not be before startDate.");
+        else if (keptStartDate is not null && end is { } ends && ends < today) Fail("endDate", $"Must be today ({today:yyyy-MM-dd} in {zone}) or later.");
 
         var pacing = string.IsNullOrWhiteSpace(request.Pacing) ? Pacing.Spread : request.Pacing.Trim().ToLowerInvariant();
         if (!Pacing.IsKnown(pacing)) Fail("pacing", "Must be 'spread' or 'asap'.");

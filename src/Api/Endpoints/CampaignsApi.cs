@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CallCampaigns.Api.Auth;
 using CallCampaigns.Api.Contracts;
+using CallCampaigns.Api.Forecasts;
 using CallCampaigns.Bolna;
 using CallCampaigns.Domain.Campaigns;
 using CallCampaigns.Grains.Abstractions;
@@ -22,12 +23,13 @@ public static class CampaignsApi
         group.MapPost("/", Create);
         group.MapGet("/", List);
         group.MapGet("/{id:long}", Get);
-        group.MapPost("/{id:long}/pause", (long id, ClaimsPrincipal caller, CampaignStore campaigns, IGrainFactory grains) =>
-            Move(id, caller, campaigns, grains, g => g.Pause()));
-        group.MapPost("/{id:long}/resume", (long id, ClaimsPrincipal caller, CampaignStore campaigns, IGrainFactory grains) =>
-            Move(id, caller, campaigns, grains, g => g.Resume()));
-        group.MapPost("/{id:long}/cancel", (long id, ClaimsPrincipal caller, CampaignStore campaigns, IGrainFactory grains) =>
-            Move(id, caller, campaigns, grains, g => g.Cancel()));
+        group.MapPost("/{id:long}/pause", (long id, ClaimsPrincipal caller, CampaignStore campaigns, CampaignForecasts forecasts, IGrainFactory grains) =>
+            Move(id, caller, campaigns, forecasts, grains, g => g.Pause()));
+        group.MapPost("/{id:long}/resume", (long id, ClaimsPrincipal caller, CampaignStore campaigns, CampaignForecasts forecasts, IGrainFactory grains) =>
+            Move(id, caller, campaigns, forecasts, grains, g => g.Resume()));
+        group.MapPost("/{id:long}/cancel", (long id, ClaimsPrincipal caller, CampaignStore campaigns, CampaignForecasts forecasts, IGrainFactory grains) =>
+            Move(id, caller, campaigns, forecasts, grains, g => g.Cancel()));
+        group.MapPatch("/{id:long}", Edit);
         group.MapDelete("/{id:long}", Delete);
         group.MapPost("/{id:long}/contacts", AddContacts);
         group.MapGet("/{id:long}/queue", Queue);
@@ -57,7 +59,7 @@ public static class CampaignsApi
     }
 
     public static async Task<Results<Ok<CampaignPage>, ValidationProblem>> List(
-        ClaimsPrincipal caller, CampaignStore campaigns, string? status, int? page, int? pageSize)
+        ClaimsPrincipal caller, CampaignStore campaigns, CampaignForecasts forecasts, string? status, int? page, int? pageSize)
     {
         if (Paging.Check(page, pageSize) is { } invalid) return invalid;
         if (status is not null && !CampaignStatus.All.Contains(status))
@@ -67,23 +69,46 @@ public static class CampaignsApi
 
         var (p, size) = Paging.Of(page, pageSize);
         var (items, total, counts) = await campaigns.ListAsync(caller.UserId(), status, p, size);
+        var described = new List<Campaign>(items.Count);
+        foreach (var item in items) described.Add(await DescribeAsync(item, forecasts));
         return TypedResults.Ok(new CampaignPage(
-            items.Select(Campaign.From).ToArray(), total, p, size,
+            described, total, p, size,
             new CampaignCounts(counts.Scheduled, counts.Active, counts.Paused, counts.Completed, counts.Cancelled)));
     }
 
-    public static async Task<Results<Ok<Campaign>, ProblemHttpResult>> Get(long id, ClaimsPrincipal caller, CampaignStore campaigns) =>
+    public static async Task<Results<Ok<Campaign>, ProblemHttpResult>> Get(
+        long id, ClaimsPrincipal caller, CampaignStore campaigns, CampaignForecasts forecasts) =>
         await campaigns.GetForUserAsync(caller.UserId(), id) is { } row
-            ? TypedResults.Ok(Campaign.From(row))
+            ? TypedResults.Ok(await DescribeAsync(row, forecasts))
             : Problems.NotFound($"No campaign {id}.");
 
+    /// <summary>The campaign with its estimated completion.</summary>
+    internal static async Task<Campaign> DescribeAsync(CampaignRow row, CampaignForecasts forecasts) =>
+        Campaign.From(row, await forecasts.CompletionAsync(row));
+
     private static async Task<Results<Ok<Campaign>, ProblemHttpResult>> Move(
-        long id, ClaimsPrincipal caller, CampaignStore campaigns, IGrainFactory grains, Func<ICampaignGrain, Task<LifecycleResult>> move)
+        long id, ClaimsPrincipal caller, CampaignStore campaigns, CampaignForecasts forecasts, IGrainFactory grains,
+        Func<ICampaignGrain, Task<LifecycleResult>> move)
     {
         if (await campaigns.GetForUserAsync(caller.UserId(), id) is null) return Problems.NotFound($"No campaign {id}.");
         var result = await move(grains.GetGrain<ICampaignGrain>(id));
         if (!result.Done) return Problems.Conflict($"Not allowed: {result.Error}.");
-        return TypedResults.Ok(Campaign.From((await campaigns.GetAsync(id))!));
+        return TypedResults.Ok(await DescribeAsync((await campaigns.GetAsync(id))!, forecasts));
+    }
+
+    public static async Task<Results<Ok<Campaign>, ValidationProblem, ProblemHttpResult>> Edit(
+        long id, UpdateCampaignRequest request, ClaimsPrincipal caller, CampaignStore campaigns, CampaignForecasts forecasts,
+        IDialer dialer, IGrainFactory grains, IOptions<ApiDefaults> defaults, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var campaign = await campaigns.GetForUserAsync(caller.UserId(), id);
+        if (campaign is null) return Problems.NotFound($"No campaign {id}.");
+        if (CampaignStatus.IsFinal(campaign.Status)) return Problems.Conflict($"Campaign {id} is {campaign.Status}: it can no longer be edited.");
+        var agents = request.AgentId is null ? [] : await KnownAgentIdsAsync(dialer, cancellationToken);
+        var (settings, errors) = CampaignInput.Edit(request, campaign, defaults.Value, agents, time.GetUtcNow());
+        if (settings is null) return TypedResults.ValidationProblem(errors, detail: errors.First().Value[0]);
+        var result = await grains.GetGrain<ICampaignGrain>(id).Edit(settings);
+        if (!result.Done) return Problems.Conflict($"Not allowed: {result.Error}.");
+        return TypedResults.Ok(await DescribeAsync((await campaigns.GetAsync(id))!, forecasts));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, ClaimsPrincipal caller, CampaignStore campaigns)
@@ -113,15 +138,17 @@ public static class CampaignsApi
     }
 
     public static async Task<Results<Ok<Paged<QueueItem>>, ValidationProblem, ProblemHttpResult>> Queue(
-        long id, ClaimsPrincipal caller, CampaignStore campaigns, QueueStore queue, string? status, int? page, int? pageSize)
+        long id, ClaimsPrincipal caller, CampaignStore campaigns, QueueStore queue, CampaignForecasts forecasts, TimeProvider time,
+        string? status, int? page, int? pageSize)
     {
         if (Paging.Check(page, pageSize) is { } invalid) return invalid;
         if (status is not null && !ItemStatus.All.Contains(status)) return Problems.Invalid("status", $"Must be one of {string.Join(", ", ItemStatus.All)}.");
-        if (await campaigns.GetForUserAsync(caller.UserId(), id) is null) return Problems.NotFound($"No campaign {id}.");
+        if (await campaigns.GetForUserAsync(caller.UserId(), id) is not { } campaign) return Problems.NotFound($"No campaign {id}.");
         var (p, size) = Paging.Of(page, pageSize);
-        var (items, total, before) = await queue.ListAsync(id, status, p, size);
-        var position = before;
-        var listed = items.Select(row => QueueItem.From(row, row.Status == ItemStatus.Queued ? ++position : null)).ToArray();
+        var (items, total) = await queue.ListAsync(id, status, p, size, UnixMs.From(time.GetUtcNow()));
+        var queuedThrough = p * size; // queued items come first: the forecast needs every one up to this page
+        var forecast = items.Any(i => i.Status == ItemStatus.Queued) ? await forecasts.QueueAsync(campaign, queuedThrough) : null;
+        var listed = items.Select(row => QueueItem.From(row, forecast?.GetValueOrDefault(row.Id))).ToArray();
         return TypedResults.Ok(new Paged<QueueItem>(listed, total, p, size));
     }
 

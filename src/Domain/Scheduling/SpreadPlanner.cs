@@ -10,14 +10,21 @@ public static class SpreadPlanner
     /// <summary>The not-before time of each of <paramref name="count"/> items, in dispatch order.</summary>
     public static IReadOnlyList<DateTimeOffset> Plan(CallWindow window, int count, DateTimeOffset from)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (count == 0) return [];
-        if (window.CurrentOrNextOpening(from) is not { } opening) return Enumerable.Repeat(from, count).ToArray();
-
-        var begin = opening.Opens > from ? opening.Opens : from;
-        var interval = (opening.Closes - begin) / count;
+        var (begin, interval) = Layout(window, count, from);
         var times = new DateTimeOffset[count];
         for (var i = 0; i < count; i++) times[i] = begin + (interval * i);
         return times;
+    }
+
+    /// <summary>
+    /// The first item's time and the gap between items (item i: <c>begin + i × interval</c>); when the window has
+    /// no opening left every item gets <paramref name="from"/>.
+    /// </summary>
+    public static (DateTimeOffset Begin, TimeSpan Interval) Layout(CallWindow window, int count, DateTimeOffset from)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count == 0 || window.CurrentOrNextOpening(from) is not { } opening) return (from, TimeSpan.Zero);
+        var begin = opening.Opens > from ? opening.Opens : from;
+        return (begin, (opening.Closes - begin) / count);
     }
 }

@@ -1,3 +1,4 @@
+using CallCampaigns.Domain.Scheduling;
 using CallCampaigns.Ledger.Campaigns;
 using Orleans.Utilities;
 using CallCampaigns.Ledger.Infrastructure;
@@ -33,7 +34,8 @@ public sealed class CampaignGrain(
     private DateTimeOffset _holdUntil;
     private CampaignRow? _campaign;
     private IGrainTimer? _timer;
-    private (TimeSpan Due, TimeSpan Period)? _reminder;
+    private bool? _reminderSet;
+    private DateTimeOffset? _reminderDue;
 
     private long Id => this.GetPrimaryKeyLong();
 
@@ -185,6 +187,29 @@ public sealed class CampaignGrain(
         return result;
     }
 
+    async Task<LifecycleResult> ICampaignGrain.Edit(CampaignSettings settings)
+    {
+        if (await CurrentAsync() is not { } campaign || CampaignStatus.IsFinal(campaign.Status))
+        {
+            return LifecycleResult.NotAllowed("the campaign has already ended");
+        }
+
+        var now = Now;
+        var edited = Settings.Apply(campaign, settings, UnixMs.From(now));
+        var replan = Settings.ReschedulesQueue(campaign, edited) ? await ReplanAsync(edited, now) : null;
+        await campaigns.EditAsync(edited, replan, UnixMs.From(now));
+        logger.LogInformation("Campaign {CampaignId} edited; queue re-planned: {Replanned}", Id, replan is not null);
+        await PumpAsync();
+        return LifecycleResult.Ok;
+    }
+
+    private async Task<QueueReplan> ReplanAsync(CampaignRow edited, DateTimeOffset now)
+    {
+        if (edited.Pacing != Pacing.Spread) return new QueueReplan(null, 0);
+        var (begin, interval) = SpreadPlanner.Layout(edited.Window(), await campaigns.CountUntriedAsync(Id), now);
+        return new QueueReplan(UnixMs.From(begin), (long)interval.TotalMilliseconds);
+    }
+
     /// <summary>
     /// The safety net: besides looking at the campaign afresh, it tells the user its demand again, because the
     /// user's and the system's memory of who waits is rebuilt from such reports after a silo dies.
@@ -259,7 +284,8 @@ public sealed class CampaignGrain(
         if (!window.IsOpenAt(now))
         {
             await SettleDemandAsync(0);
-            await ArrangeWakeAsync(campaign, window.EarliestStartAtOrAfter(now));
+            var opens = window.EarliestStartAtOrAfter(now);
+            await ArrangeWakeAsync(campaign, opens, windowOpens: opens);
             return;
         }
 
@@ -345,10 +371,14 @@ public sealed class CampaignGrain(
     }
 
     /// <summary>
-    /// A timer for the next thing due (a not-before time, a window opening); a reminder as the durable safety net:
-    /// every <see cref="EngineOptions.SafetyNetPeriod"/> while the campaign runs, none once it is final.
+    /// A timer for the next thing due (a not-before time, a window opening), and a reminder, which survives the silo:
+    /// while the window is closed it is due at the next opening (computed in the campaign's zone, so DST-exact, and
+    /// re-armed only when that opening changes); while it is open it ticks every
+    /// <see cref="EngineOptions.SafetyNetPeriod"/> as a safety net; once the campaign is final there is none.
+    /// A tick that comes late or twice just looks at the campaign afresh.
     /// </summary>
-    private async Task ArrangeWakeAsync(CampaignRow? campaign, DateTimeOffset? next, DateTimeOffset? nextCallAt = null)
+    private async Task ArrangeWakeAsync(
+        CampaignRow? campaign, DateTimeOffset? next, DateTimeOffset? nextCallAt = null, DateTimeOffset? windowOpens = null)
     {
         var running = campaign is not null && !CampaignStatus.IsFinal(campaign.Status);
         var nextCall = campaign is { Status: CampaignStatus.Active or CampaignStatus.Scheduled } ? UnixMs.From(nextCallAt ?? next) : null;
@@ -366,11 +396,18 @@ public sealed class CampaignGrain(
             _timer.Change(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, Timeout.InfiniteTimeSpan);
         }
 
+        if (!running)
+        {
+            if (_reminderSet != false && await this.GetReminder(WakeReminder) is { } existing) await this.UnregisterReminder(existing);
+            _reminderSet = false;
+            return;
+        }
+
+        if (_reminderSet == true && _reminderDue == windowOpens) return;
         var period = options.Value.SafetyNetPeriod;
-        (TimeSpan, TimeSpan)? wanted = running ? (period, period) : null;
-        if (wanted == _reminder) return;
-        if (wanted is { } reminder) await this.RegisterOrUpdateReminder(WakeReminder, reminder.Item1, reminder.Item2);
-        else if (await this.GetReminder(WakeReminder) is { } existing) await this.UnregisterReminder(existing);
-        _reminder = wanted;
+        var dueIn = windowOpens is { } opens && opens - Now > period ? opens - Now : period;
+        await this.RegisterOrUpdateReminder(WakeReminder, dueIn, period);
+        _reminderSet = true;
+        _reminderDue = windowOpens;
     }
 }

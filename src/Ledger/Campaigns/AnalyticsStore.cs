@@ -7,10 +7,8 @@ namespace CallCampaigns.Ledger.Campaigns;
 public sealed record CampaignFigures(
     IReadOnlyDictionary<string, int> Outcomes,
     double? AverageDurationSeconds,
-    double? AverageLineSeconds,
     double TotalCostCents,
-    IReadOnlyList<(long QuarterHour, int Calls, int Successful)> CallsByQuarterHour,
-    long? LastNotBefore);
+    IReadOnlyList<(long QuarterHour, int Calls, int Successful)> CallsByQuarterHour);
 
 /// <summary>Campaign analytics: SQL's job, one campaign at a time.</summary>
 public sealed class AnalyticsStore(LedgerDatabase database)
@@ -27,12 +25,8 @@ public sealed class AnalyticsStore(LedgerDatabase database)
             GROUP BY coalesce(outcome, status)
             """,
             new { campaignId })).ToDictionary(r => r.Outcome, r => (int)r.Count);
-        var durations = await connection.QuerySingleAsync<(double? Conversation, double? Line)>(
-            """
-            SELECT avg(CASE WHEN status = 'completed' THEN duration_seconds END),
-                   avg(CASE WHEN ended_at IS NOT NULL AND started_at IS NOT NULL THEN (ended_at - started_at) / 1000.0 END)
-            FROM queue_items WHERE campaign_id = @campaignId AND status IN ('completed', 'failed')
-            """,
+        var duration = await connection.ExecuteScalarAsync<double?>(
+            "SELECT avg(duration_seconds) FROM queue_items WHERE campaign_id = @campaignId AND status = 'completed'",
             new { campaignId });
         var cost = await connection.ExecuteScalarAsync<double?>(
             "SELECT sum(cost_cents) FROM call_attempts WHERE campaign_id = @campaignId", new { campaignId }) ?? 0;
@@ -43,21 +37,6 @@ public sealed class AnalyticsStore(LedgerDatabase database)
             GROUP BY started_at / @QuarterHourMs
             """,
             new { campaignId, QuarterHourMs })).Select(r => (r.Quarter * QuarterHourMs, (int)r.Calls, (int)r.Successful)).ToArray();
-        var lastNotBefore = await connection.ExecuteScalarAsync<long?>(
-            "SELECT max(scheduled_for) FROM queue_items WHERE campaign_id = @campaignId AND status = 'queued'", new { campaignId });
-        return new CampaignFigures(outcomes, durations.Conversation, durations.Line, cost, byQuarter, lastNotBefore);
-    }
-
-    /// <summary>How many of the user's campaigns have work waiting, and how many users have work waiting.</summary>
-    public async Task<(int UserCampaigns, int Users)> ContentionAsync(string userId)
-    {
-        await using var connection = await database.OpenAsync();
-        var (campaigns, users) = await connection.QuerySingleAsync<(long, long)>(
-            """
-            SELECT (SELECT count(*) FROM campaigns WHERE user_id = @userId AND status IN ('active', 'scheduled') AND queued_count > 0),
-                   (SELECT count(DISTINCT user_id) FROM campaigns WHERE status IN ('active', 'scheduled') AND queued_count > 0)
-            """,
-            new { userId });
-        return ((int)campaigns, (int)users);
+return new CampaignFigures(outcomes, duration, cost, byQuarter);
     }
 }

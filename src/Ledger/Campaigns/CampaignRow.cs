@@ -56,3 +56,9 @@ public sealed record NewQueueItem(long ContactId, string PhoneNumber, string? Co
 
 /// <summary>How many of a user's campaigns are in each status.</summary>
 public sealed record CampaignStatusCounts(int Scheduled, int Active, int Paused, int Completed, int Cancelled);
+
+/// <summary>
+/// New not-before times for a campaign's untried queued items, in dispatch order: item i gets
+/// <c>BeginAt + i × IntervalMs</c>; a null <see cref="BeginAt"/> clears them (as fast as the limits allow).
+/// </summary>
+public sealed record QueueReplan(long? BeginAt, long IntervalMs);

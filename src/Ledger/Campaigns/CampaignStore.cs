@@ -130,6 +130,52 @@ public sealed class CampaignStore(LedgerDatabase database)
             new { id, status, reason, now, ended });
     }
 
+    /// <summary>
+    /// Writes a campaign's editable settings and, when <paramref name="replan"/> is given, re-plans its queued items
+    /// that have not been tried yet (retries keep their delay), in one transaction.
+    /// </summary>
+    public async Task EditAsync(CampaignRow settings, QueueReplan? replan, long now)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync(
+            """
+            UPDATE campaigns SET name = @Name, description = @Description, agent_id = @AgentId, next_action = @NextAction,
+                first_call_time = @FirstCallTime, last_call_time = @LastCallTime, time_zone = @TimeZone, end_date = @EndDate,
+                pacing = @Pacing, retry_max_attempts = @RetryMaxAttempts, retry_delay_minutes = @RetryDelayMinutes,
+                retry_on = @RetryOn, updated_at = @UpdatedAt
+            WHERE id = @Id
+            """,
+            settings, transaction);
+        if (replan is { BeginAt: null })
+        {
+            await connection.ExecuteAsync(
+                "UPDATE queue_items SET scheduled_for = NULL, updated_at = @now WHERE campaign_id = @id AND status = 'queued' AND attempts = 0",
+                new { id = settings.Id, now }, transaction);
+        }
+        else if (replan is { BeginAt: { } begin, IntervalMs: var interval })
+        {
+            await connection.ExecuteAsync(
+                """
+                UPDATE queue_items SET scheduled_for = @begin + (planned.rn - 1) * @interval, updated_at = @now
+                FROM (SELECT id AS planned_id, row_number() OVER (ORDER BY priority DESC, position) AS rn
+                      FROM queue_items WHERE campaign_id = @id AND status = 'queued' AND attempts = 0) AS planned
+                WHERE queue_items.id = planned.planned_id
+                """,
+                new { id = settings.Id, begin, interval, now }, transaction);
+        }
+
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>How many queued items have not been tried yet (the ones a re-plan moves).</summary>
+    public async Task<int> CountUntriedAsync(long id)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<int>(
+            "SELECT count(*) FROM queue_items WHERE campaign_id = @id AND status = 'queued' AND attempts = 0", new { id });
+    }
+
     /// <summary>Deletes a campaign with its items and their calls.</summary>
     public async Task DeleteAsync(long id)
     {

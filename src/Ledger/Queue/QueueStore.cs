@@ -8,6 +8,13 @@ namespace CallCampaigns.Ledger.Queue;
 /// <summary>A campaign's queue items and their calls: what is due, claiming an item for a dial, and applying outcomes.</summary>
 public sealed class QueueStore(LedgerDatabase database)
 {
+    /// <summary>
+    /// When a queued item is due, as SQL (<c>@now</c> a parameter): now, or its not-before time when that is later.
+    /// Dispatch order is this, then priority descending, then join order: due items go by priority (exactly what
+    /// the campaign dials next), items not yet due by their time.
+    /// </summary>
+    public const string DueTime = "CASE WHEN scheduled_for IS NULL OR scheduled_for < @now THEN @now ELSE scheduled_for END";
+
     /// <summary>Ids of queued items that may be dialled at <paramref name="now"/>, in dispatch order.</summary>
     public async Task<IReadOnlyList<long>> DueItemIdsAsync(long campaignId, long now, int limit)
     {
@@ -253,7 +260,7 @@ public sealed class QueueStore(LedgerDatabase database)
     /// <summary>
     /// A page of a campaign's items: queued ones first in dispatch order, then the rest, most recent first.
     /// </summary>
-    public async Task<(IReadOnlyList<QueueItemRow> Items, int Total, int QueuedBefore)> ListAsync(long campaignId, string? status, int page, int pageSize)
+    public async Task<(IReadOnlyList<QueueItemRow> Items, int Total)> ListAsync(long campaignId, string? status, int page, int pageSize, long now)
     {
         var offset = (page - 1) * pageSize;
         var filter = status is null ? "campaign_id = @campaignId" : "campaign_id = @campaignId AND status = @status";
@@ -263,12 +270,13 @@ public sealed class QueueStore(LedgerDatabase database)
             $"""
             SELECT * FROM queue_items WHERE {filter}
             ORDER BY CASE WHEN status = 'queued' THEN 0 ELSE 1 END,
+                     CASE WHEN status = 'queued' THEN {DueTime} ELSE 0 END,
                      CASE WHEN status = 'queued' THEN -priority ELSE 0 END,
                      CASE WHEN status = 'queued' THEN position ELSE 0 END,
                      updated_at DESC, id DESC
             LIMIT @pageSize OFFSET @offset
             """,
-            new { campaignId, status, pageSize, offset });
-        return (items.AsList(), total, offset);
+            new { campaignId, status, pageSize, offset, now });
+        return (items.AsList(), total);
     }
 }

@@ -1,0 +1,63 @@
+using CallCampaigns.Domain.Campaigns;
+using CallCampaigns.Domain.Concurrency;
+using CallCampaigns.Domain.Scheduling;
+using CallCampaigns.Ledger.Campaigns;
+using CallCampaigns.Ledger.Infrastructure;
+using CallCampaigns.Ledger.Queue;
+using Microsoft.Extensions.Options;
+
+namespace CallCampaigns.Api.Forecasts;
+
+/// <summary>A queued item's place: when it should be called, and why it waits.</summary>
+public sealed record ItemForecast(int Position, DateTimeOffset? EstimatedCallAt, WaitingReason Reason);
+
+/// <summary>
+/// Estimates for the people in a campaign's queue and for the campaign's end, from what the ledger says now (slots
+/// in use and who competes for them, calls in flight, how long calls take) and the pure rules that model dispatch.
+/// </summary>
+public sealed class CampaignForecasts(ForecastStore store, TimeProvider time, IOptions<ApiDefaults> defaults)
+{
+    /// <summary>When the campaign's last call should end; null when nothing is left, or it is paused or final.</summary>
+    public async Task<DateTimeOffset?> CompletionAsync(CampaignRow campaign)
+    {
+        if (campaign.Status is not (CampaignStatus.Active or CampaignStatus.Scheduled)) return null;
+        if (campaign.QueuedCount == 0 && campaign.InProgressCount == 0) return null;
+        var (inputs, slots, callLength) = await ReadAsync(campaign);
+        return CompletionEstimate.Estimate(
+            campaign.QueuedCount, campaign.InProgressCount, slots, callLength, campaign.Window(), time.GetUtcNow(),
+            UnixMs.ToTime(inputs.LastNotBefore));
+    }
+
+    /// <summary>The forecast of each of the first <paramref name="count"/> queued items, by id, in dispatch order.</summary>
+    public async Task<IReadOnlyDictionary<long, ItemForecast>> QueueAsync(CampaignRow campaign, int count)
+    {
+        var now = time.GetUtcNow();
+        var queued = await store.QueuedAsync(campaign.Id, UnixMs.From(now), count);
+        if (queued.Count == 0) return new Dictionary<long, ItemForecast>();
+        var (inputs, slots, callLength) = await ReadAsync(campaign);
+        var window = campaign.Window();
+        var waiting = new WaitingContext(campaign.Status, window, now, inputs.UserInUse, inputs.UserLimit, inputs.SystemInUse, inputs.SystemLimit);
+        var running = campaign.Status is CampaignStatus.Active or CampaignStatus.Scheduled;
+        var forecast = new QueueForecast(window, now, slots, callLength, inputs.InFlightSince.Select(UnixMs.ToTime));
+        var result = new Dictionary<long, ItemForecast>(queued.Count);
+        var due = 0;
+        for (var i = 0; i < queued.Count; i++)
+        {
+            var item = queued[i];
+            var notBefore = item.ScheduledFor is { } ms ? UnixMs.ToTime(ms) : (DateTimeOffset?)null;
+            var reason = waiting.For(notBefore, item.Attempts, due);
+            if (notBefore is null || notBefore <= now) due++;
+            result[item.Id] = new ItemForecast(i + 1, running ? forecast.Next(notBefore) : null, reason);
+        }
+
+        return result;
+    }
+
+    private async Task<(ForecastInputs Inputs, double Slots, TimeSpan CallLength)> ReadAsync(CampaignRow campaign)
+    {
+        var inputs = await store.InputsAsync(campaign.Id, campaign.UserId);
+        var slots = SlotShare.ForCampaign(inputs.SystemLimit, inputs.WaitingUserLimits, inputs.UserLimit, inputs.UserCampaignsWaiting);
+        var callLength = TimeSpan.FromSeconds(inputs.AverageCallSeconds ?? defaults.Value.AssumedCallSeconds);
+        return (inputs, Math.Max(slots, 0.01), callLength);
+    }
+}

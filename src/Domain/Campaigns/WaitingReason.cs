@@ -1,0 +1,64 @@
+using System.Globalization;
+using CallCampaigns.Domain.Scheduling;
+
+namespace CallCampaigns.Domain.Campaigns;
+
+/// <summary>Why a queued item is not being dialled right now: a machine-readable code, a sentence, and until when.</summary>
+public sealed record WaitingReason(string Code, string Text, DateTimeOffset? Until)
+{
+    public const string Next = "next";
+    public const string WindowClosed = "window-closed";
+    public const string Scheduled = "scheduled";
+    public const string UserLimit = "user-limit";
+    public const string SystemLimit = "system-limit";
+    public const string Paused = "paused";
+    public const string RetryDelay = "retry-delay";
+}
+
+/// <summary>What a campaign's queued items wait on at one moment: its status, its window and the slots in use.</summary>
+public sealed record WaitingContext(
+    string CampaignStatus, CallWindow Window, DateTimeOffset Now, int UserInUse, int UserLimit, int SystemInUse, int SystemLimit)
+{
+    /// <summary>
+    /// Why the item waits. <paramref name="dueIndex"/> counts the items before it (in dispatch order) that are due too:
+    /// the first ones take the free slots, the rest wait for whichever limit binds first.
+    /// </summary>
+    public WaitingReason For(DateTimeOffset? notBefore, int attempts, int dueIndex)
+    {
+        if (CampaignStatus == Campaigns.CampaignStatus.Paused) return new(WaitingReason.Paused, "The campaign is paused: no calls until it is resumed.", null);
+        if (!Window.IsOpenAt(Now))
+        {
+            var opens = Window.EarliestStartAtOrAfter(Now);
+            if (opens is null) return new(WaitingReason.WindowClosed, "No calling window is left before the end date.", null);
+            return CampaignStatus == Campaigns.CampaignStatus.Scheduled
+                ? new(WaitingReason.Scheduled, $"The campaign starts {When(opens.Value)}.", opens)
+                : new(WaitingReason.WindowClosed, $"Outside the calling window; it opens {When(opens.Value)}.", opens);
+        }
+
+        if (notBefore is { } due && due > Now)
+        {
+            var start = Window.EarliestStartAtOrAfter(due) ?? due;
+            return attempts > 0
+                ? new(WaitingReason.RetryDelay, $"Retry {attempts + 1} not before {When(start)}.", start)
+                : new(WaitingReason.Scheduled, $"Spread over the window: not before {When(start)}.", start);
+        }
+
+        var userFree = Math.Max(0, UserLimit - UserInUse);
+        var systemFree = Math.Max(0, SystemLimit - SystemInUse);
+        if (dueIndex < Math.Min(userFree, systemFree)) return new(WaitingReason.Next, "About to be dialled.", null);
+        return userFree <= systemFree
+            ? new(WaitingReason.UserLimit, $"Waiting for a slot: {UserInUse} of {UserLimit} of your call slots are in use.", null)
+            : new(WaitingReason.SystemLimit, $"Waiting for its turn: {SystemInUse} of {SystemLimit} system call slots are in use, shared round-robin between users.", null);
+    }
+
+    /// <summary>"today at 09:00", "tomorrow at 09:00" or "Mon 30 Nov at 09:00", in the campaign's zone.</summary>
+    private string When(DateTimeOffset at)
+    {
+        var zone = TimeZones.Find(Window.TimeZone);
+        var local = TimeZoneInfo.ConvertTime(at, zone);
+        var today = Window.LocalDate(Now);
+        var day = DateOnly.FromDateTime(local.DateTime);
+        var date = day == today ? "today" : day == today.AddDays(1) ? "tomorrow" : local.ToString("ddd d MMM", CultureInfo.InvariantCulture);
+        return $"{date} at {local.ToString("HH:mm", CultureInfo.InvariantCulture)} ({Window.TimeZone})";
+    }
+}

@@ -1,0 +1,75 @@
+using CallCampaigns.Ledger.Infrastructure;
+using Dapper;
+
+namespace CallCampaigns.Ledger.Queue;
+
+/// <summary>What a forecast of a campaign's queue starts from: the slots in use, who competes for them, how long calls take.</summary>
+public sealed record ForecastInputs(
+    int UserLimit, int UserInUse, int SystemLimit, int SystemInUse, IReadOnlyList<int> WaitingUserLimits, int UserCampaignsWaiting,
+    double? AverageCallSeconds, IReadOnlyList<long> InFlightSince, long? LastNotBefore);
+
+/// <summary>A queued item as the forecast sees it, in dispatch order.</summary>
+public sealed class QueuedSlot
+{
+    public long Id { get; init; }
+    public long? ScheduledFor { get; init; }
+    public int Attempts { get; init; }
+}
+
+/// <summary>Reads for queue forecasts (positions, estimated call times, waiting reasons, completion).</summary>
+public sealed class ForecastStore(LedgerDatabase database)
+{
+    private const int RecentCalls = 500;
+
+    public async Task<ForecastInputs> InputsAsync(long campaignId, string userId)
+    {
+        await using var connection = await database.OpenAsync();
+        var limits = await connection.QuerySingleAsync<(long UserLimit, long SystemLimit, long UserInUse, long SystemInUse)>(
+            """
+            SELECT (SELECT concurrency_limit FROM users WHERE id = @userId),
+                   (SELECT system_concurrency_limit FROM system_settings WHERE id = 1),
+                   (SELECT count(*) FROM slot_leases WHERE user_id = @userId),
+                   (SELECT count(*) FROM slot_leases)
+            """,
+            new { userId });
+        var waiting = (await connection.QueryAsync<(string UserId, long Limit, long Campaigns)>(
+            """
+            SELECT c.user_id, u.concurrency_limit, count(*) FROM campaigns c JOIN users u ON u.id = c.user_id
+            WHERE c.status = 'active' AND c.queued_count > 0
+            GROUP BY c.user_id, u.concurrency_limit
+            """)).AsList();
+        var own = waiting.FirstOrDefault(w => w.UserId == userId);
+        var waitingLimits = waiting.Select(w => (int)w.Limit).ToList();
+        if (own.UserId is null) waitingLimits.Add((int)limits.UserLimit);
+
+        // The campaign's own calls say how long a call holds a slot; until it has some, the user's recent calls do.
+        var average = await connection.ExecuteScalarAsync<double?>(
+                "SELECT avg((ended_at - started_at) / 1000.0) FROM queue_items WHERE campaign_id = @campaignId AND status IN ('completed', 'failed') AND started_at IS NOT NULL AND ended_at IS NOT NULL",
+                new { campaignId })
+            ?? await connection.ExecuteScalarAsync<double?>(
+                $"""
+                SELECT avg(seconds) FROM (
+                    SELECT (ended_at - started_at) / 1000.0 AS seconds FROM queue_items
+                    WHERE user_id = @userId AND status IN ('completed', 'failed') AND started_at IS NOT NULL AND ended_at IS NOT NULL
+                    ORDER BY ended_at DESC LIMIT {RecentCalls}) AS recent
+                """,
+                new { userId });
+        var inFlight = (await connection.QueryAsync<long>(
+            "SELECT coalesce(started_at, updated_at) FROM queue_items WHERE campaign_id = @campaignId AND status IN ('dialing', 'in-progress')",
+            new { campaignId })).AsList();
+        var lastNotBefore = await connection.ExecuteScalarAsync<long?>(
+            "SELECT max(scheduled_for) FROM queue_items WHERE campaign_id = @campaignId AND status = 'queued'", new { campaignId });
+        return new ForecastInputs(
+            (int)limits.UserLimit, (int)limits.UserInUse, (int)limits.SystemLimit, (int)limits.SystemInUse, waitingLimits,
+            Math.Max(1, (int)own.Campaigns), average, inFlight, lastNotBefore);
+    }
+
+    /// <summary>The first <paramref name="count"/> queued items in dispatch order.</summary>
+    public async Task<IReadOnlyList<QueuedSlot>> QueuedAsync(long campaignId, long now, int count)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<QueuedSlot>(
+            $"SELECT id, scheduled_for, attempts FROM queue_items WHERE campaign_id = @campaignId AND status = 'queued' ORDER BY {QueueStore.DueTime}, priority DESC, position LIMIT @count",
+            new { campaignId, now, count })).AsList();
+    }
+}
