@@ -44,3 +44,14 @@ public sealed class CompletionEstimateTests
     public void Nothing_left_means_no_estimate() =>
         Assert.Null(CompletionEstimate.Estimate(0, 0, 2, TimeSpan.FromMinutes(1), NineToSix, DateTimeOffset.UtcNow));
 }
+
+public sealed class SpreadLayoutTests
+{
+    [Fact]
+    public void A_re_plan_spreads_what_is_left_over_the_rest_of_the_current_window()
+    {
+        var window = new CallWindow(new TimeOnly(9, 0), new TimeOnly(18, 0), "UTC", new DateOnly(2026, 11, 25), null);
+        var (begin, interval) = SpreadPlanner.Layout(window, 4, new DateTimeOffset(2026, 11, 25, 14, 0, 0, TimeSpan.Zero));
+        Assert.Equal((new DateTimeOffset(2026, 11, 25, 14, 0, 0, TimeSpan.Zero), TimeSpan.FromHours(1)), (begin, interval));
+    }
+}

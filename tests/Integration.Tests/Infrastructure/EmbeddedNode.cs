@@ -33,7 +33,7 @@ public sealed class EmbeddedNode : IAsyncDisposable
 
     public CampaignsClient Admin() => new(BaseUrl, AdminKey);
 
-    public static async Task<EmbeddedNode> StartAsync(string dataPath, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<EmbeddedNode> StartAsync(string dataPath, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
         var port = FreePorts.Next();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
@@ -48,6 +48,7 @@ public sealed class EmbeddedNode : IAsyncDisposable
             ["Logging:LogLevel:Orleans"] = "Error",
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        if (time is not null) builder.Services.AddSingleton(time);
         builder.AddCallCampaignsApi();
         var app = builder.Build();
         app.UseCallCampaignsApi();

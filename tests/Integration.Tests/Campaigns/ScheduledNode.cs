@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using CallCampaigns.Grains.Abstractions;
+using CallCampaigns.Integration.Tests.Infrastructure;
+using CallCampaigns.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CallCampaigns.Integration.Tests.Campaigns;
+
+/// <summary>
+/// An embedded node whose clock the test sets (a <see cref="FakeTimeProvider"/>), dialling the fake Bolna. Timers and
+/// reminders are stood in for by <see cref="WakeAsync"/>: the test moves the clock, then delivers the tick.
+/// </summary>
+public sealed class ScheduledNode : IAsyncDisposable
+{
+    private readonly TempFolder _data;
+    private int _numbers;
+
+    private ScheduledNode(TempFolder data, FakeTimeProvider clock, FakeBolna bolna, EmbeddedNode node, CampaignsClient user)
+    {
+        _data = data;
+        Clock = clock;
+        Bolna = bolna;
+        Node = node;
+        User = user;
+    }
+
+    public FakeTimeProvider Clock { get; }
+
+    public FakeBolna Bolna { get; }
+
+    public EmbeddedNode Node { get; }
+
+    /// <summary>A user with the limit given at start.</summary>
+    public CampaignsClient User { get; }
+
+    public HeldCalls Held { get; } = new();
+
+    public static async Task<ScheduledNode> StartAsync(DateTimeOffset now, int userLimit = 1)
+    {
+        var data = new TempFolder();
+        var clock = new FakeTimeProvider(now);
+        var bolna = await FakeBolna.StartAsync();
+        var node = await EmbeddedNode.StartAsync(data.Path, new Dictionary<string, string?>
+        {
+            ["Dialer:Mode"] = "Bolna",
+            ["Bolna:ApiKey"] = bolna.ApiKey,
+            ["Bolna:BaseUrl"] = bolna.BaseUrl.ToString(),
+        }, clock);
+        bolna.WebhookUrls.Add($"{node.BaseUrl}api/webhooks/bolna?token={node.WebhookSecret}");
+        using var admin = node.Admin();
+        var user = new CampaignsClient(node.BaseUrl, await admin.CreateUserAsync("planner", userLimit));
+        var scheduled = new ScheduledNode(data, clock, bolna, node, user);
+        bolna.Script = scheduled.Held.Script;
+        return scheduled;
+    }
+
+    /// <summary>Sets the clock (forwards only) and delivers the campaign's tick, as its timer or reminder would.</summary>
+    public async Task AdvanceAndWakeAsync(DateTimeOffset to, long campaignId)
+    {
+        Clock.SetUtcNow(to);
+        await WakeAsync(campaignId);
+    }
+
+    public Task WakeAsync(long campaignId) => Node.Services.GetRequiredService<IGrainFactory>().GetGrain<ICampaignGrain>(campaignId).Wake();
+
+    /// <summary>A new contact with a fresh number; named when <paramref name="name"/> is given.</summary>
+    public async Task<long> ContactAsync(string? name = null, string? email = null)
+    {
+        var contact = await User.PostAsync("api/contacts", new { name, email, phoneNumber = $"+1415666{Interlocked.Increment(ref _numbers):D4}" }, 201);
+        return contact["id"]!.GetValue<long>();
+    }
+
+    public async Task<long> CampaignAsync(object body) => (await User.CreateCampaignAsync(body))["id"]!.GetValue<long>();
+
+    public async Task<JsonObject> ItemAsync(long campaignId, long contactId) =>
+        (await User.ListItemsAsync(campaignId)).Single(i => i["contactId"]!.GetValue<long>() == contactId);
+
+    public async Task<string> ItemStatusAsync(long campaignId, long contactId) => (await ItemAsync(campaignId, contactId))["status"]!.GetValue<string>();
+
+    /// <summary>The queued items in the order the queue listing gives them.</summary>
+    public async Task<IReadOnlyList<JsonObject>> QueuedAsync(long campaignId) =>
+        (await User.GetAsync($"api/campaigns/{campaignId}/queue?status=queued&pageSize=200"))["items"]!.AsArray().Select(i => i!.AsObject()).ToArray();
+
+    /// <summary>Waits (in real time: the fake Bolna's calls run on the real clock) until Bolna has seen <paramref name="count"/> dials.</summary>
+    public async Task<IReadOnlyList<ReceivedCall>> DialsAsync(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (Bolna.Calls.Count < count && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Equal(count, Bolna.Calls.Count);
+        return Bolna.Calls;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Held.HangUpAll();
+        User.Dispose();
+        await Node.DisposeAsync();
+        await Bolna.DisposeAsync();
+        _data.Dispose();
+    }
+}
