@@ -24,6 +24,10 @@ public interface ICampaignGrain : IGrainWithIntegerKey
     /// <summary>Sends the campaign's changes to <paramref name="observer"/> for a minute; subscribe again to keep them coming.</summary>
     Task Subscribe(ICampaignObserver observer);
 
+    /// <summary>Tells the campaign's live event streams how an import into it is getting on.</summary>
+    [OneWay]
+    Task ReportImport(ImportProgress progress);
+
     Task Unsubscribe(ICampaignObserver observer);
 
     /// <summary>Stops new dials; calls in flight finish.</summary>

@@ -58,7 +58,7 @@ public static class ImportsApi
         {
             await using var stream = file.OpenReadStream();
             var (id, import) = await importer.ImportAsync(stream, file.FileName, caller.UserId(),
-                async session => (await session.CreateCampaignAsync(draft), draft, true), cancellationToken);
+                async session => (await session.CreateCampaignAsync(draft), draft, true), progress: null, cancellationToken);
             await grains.GetGrain<ICampaignGrain>(id).Wake();
             return TypedResults.Created($"/api/campaigns/{id}",
                 new CampaignImport(Campaign.From((await campaigns.GetAsync(id))!), await SummaryAsync(import, imports)));
@@ -83,8 +83,11 @@ public static class ImportsApi
         try
         {
             await using var stream = file.OpenReadStream();
-            var (_, import) = await importer.ImportAsync(stream, file.FileName, caller.UserId(), _ => Task.FromResult((id, campaign, false)), cancellationToken);
-            await grains.GetGrain<ICampaignGrain>(id).Wake();
+            // The campaign's live event streams see the import's progress (a new campaign's import has no listeners yet).
+            var grain = grains.GetGrain<ICampaignGrain>(id);
+            var (_, import) = await importer.ImportAsync(
+                stream, file.FileName, caller.UserId(), _ => Task.FromResult((id, campaign, false)), progress => grain.ReportImport(progress).Ignore(), cancellationToken);
+            await grain.Wake();
             return TypedResults.Ok(await SummaryAsync(import, imports));
         }
         catch (RejectedFileException e)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using CallCampaigns.Domain.Campaigns;
 using CallCampaigns.Domain.Imports;
 using CallCampaigns.Domain.Scheduling;
+using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Imports;
 using CallCampaigns.Ledger.Infrastructure;
@@ -21,10 +22,13 @@ namespace CallCampaigns.Api.Imports;
 /// </summary>
 public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> options, IOptions<ApiDefaults> defaults, TimeProvider time, ILogger<CsvImporter> logger)
 {
-    /// <summary>Imports into the campaign <paramref name="campaign"/> returns (created inside the import when new).</summary>
+    /// <summary>
+    /// Imports into the campaign <paramref name="campaign"/> returns (created inside the import when new), telling
+    /// <paramref name="progress"/> how far it has come after every batch of rows.
+    /// </summary>
     public async Task<(long CampaignId, ImportRecord Import)> ImportAsync(
         Stream file, string? fileName, string userId, Func<ImportSession, Task<(long Id, CampaignRow Campaign, bool IsNew)>> campaign,
-        CancellationToken cancellationToken)
+        Action<ImportProgress>? progress, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -67,14 +71,20 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
                     staged.Add(stagedRow);
                 }
 
-                if (staged.Count >= options.Value.BatchSize) await FlushAsync(session, staged, errors, cancellationToken);
+                if (staged.Count >= options.Value.BatchSize)
+                {
+                    await FlushAsync(session, staged, errors, cancellationToken);
+                    progress?.Invoke(new ImportProgress("reading", total));
+                }
             }
 
             if (total == 0) throw new RejectedFileException("The file has a header but no rows.");
             await FlushAsync(session, staged, errors, cancellationToken);
             var read = clock.Elapsed;
+            progress?.Invoke(new ImportProgress("joining", total));
             var imported = await JoinAsync(session, campaignId, target, isNew, priorities, now, cancellationToken);
             var record = await session.CommitAsync(total, imported);
+            progress?.Invoke(new ImportProgress("done", total, record.Id, record.Imported, record.SkippedDuplicates, record.Failed));
             logger.LogInformation("Import {ImportId}: {Rows} rows read, checked and staged in {ReadMs} ms; {Imported} joined campaign {CampaignId} in {JoinMs} ms",
                 record.Id, total, (long)read.TotalMilliseconds, imported, campaignId, (long)(clock.Elapsed - read).TotalMilliseconds);
             return (campaignId, record);

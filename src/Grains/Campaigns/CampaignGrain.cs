@@ -165,6 +165,12 @@ public sealed class CampaignGrain(
         return Task.CompletedTask;
     }
 
+    Task ICampaignGrain.ReportImport(ImportProgress progress)
+    {
+        Publish(new CampaignEvent(CampaignEvent.ImportKind, Id, Now, Import: progress));
+        return Task.CompletedTask;
+    }
+
     Task ICampaignGrain.Unsubscribe(ICampaignObserver observer)
     {
         _observers.Unsubscribe(observer);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -82,6 +83,32 @@ public sealed class CsvImportTests(EmbeddedNodeFixture fixture) : IClassFixture<
         Assert.Equal("Known Person", (string?)reused["name"]);
         Assert.Equal("known@example.com", (string?)reused["email"]);
         Assert.Equal(2, (await user.GetCampaignAsync(id))["totalContacts"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_large_import_into_a_campaign_reports_its_progress_on_the_campaigns_event_stream()
+    {
+        using var user = await NewUserAsync();
+        var (_, created) = await ImportAsync(user, "phone\n+14155550300\n", scheduled: true);
+        var id = created["campaign"]!["id"]!.GetValue<long>();
+        var rows = new StringBuilder("phone_number,name\n");
+        for (var i = 0; i < 12_000; i++) rows.Append(CultureInfo.InvariantCulture, $"+141555{i:D5},Person {i}\n");
+
+        var subscribed = new TaskCompletionSource();
+        var listening = user.ListenAsync(id, (kind, data) =>
+        {
+            subscribed.TrySetResult(); // the stream's first event comes once it has subscribed
+            return kind == "import" && (string?)data["import"]!["phase"] == "done";
+        }, TimeSpan.FromSeconds(60));
+        await subscribed.Task.WaitAsync(TimeSpan.FromSeconds(30), Cancel);
+        using var content = File(rows.ToString());
+        using var response = await user.Http.PostAsync($"api/campaigns/{id}/contacts/import", content, Cancel);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var progress = (await listening).Where(e => e.Event == "import").Select(e => e.Data["import"]!).ToArray();
+        Assert.Equal(["reading", "reading", "joining", "done"], progress.Select(p => (string?)p["phase"]));
+        Assert.Equal([5_000, 10_000, 12_000, 12_000], progress.Select(p => p["rowsRead"]!.GetValue<int>()));
+        Assert.Equal(12_000, progress[^1]["imported"]!.GetValue<int>());
     }
 
     public static TheoryData<string, byte[], string> BadFiles()
