@@ -53,6 +53,7 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
             var (total, seen) = (0, new Dictionary<long, int>());
             var staged = new List<StagedRow>(options.Value.BatchSize);
             var errors = new List<RowError>();
+            var writing = Task.CompletedTask; // the previous batch's bulk write, overlapping the reading of this one
             while (await csv.ReadAsync())
             {
                 var row = Read(csv, roles, ++total);
@@ -73,10 +74,14 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
 
                 if (staged.Count >= options.Value.BatchSize)
                 {
-                    await FlushAsync(session, staged, errors, cancellationToken);
+                    await writing;
+                    writing = FlushAsync(session, staged, errors, cancellationToken);
+                    (staged, errors) = (new List<StagedRow>(options.Value.BatchSize), []);
                     progress?.Invoke(new ImportProgress("reading", total));
                 }
             }
+
+            await writing;
 
             if (total == 0) throw new RejectedFileException("The file has a header but no rows.");
             await FlushAsync(session, staged, errors, cancellationToken);
@@ -122,17 +127,17 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
             return index >= 0 && csv.TryGetField<string>(index, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
         }
 
-        var custom = new Dictionary<string, string>(StringComparer.Ordinal);
+        Dictionary<string, string>? custom = null;
         for (var i = 0; i < roles.Count; i++)
         {
             if (roles[i] == ColumnRole.Custom && csv.TryGetField<string>(i, out var value) && !string.IsNullOrWhiteSpace(value))
             {
-                custom[CsvColumns.CustomName(csv.HeaderRecord![i])] = value;
+                (custom ??= new Dictionary<string, string>(StringComparer.Ordinal))[CsvColumns.CustomName(csv.HeaderRecord![i])] = value;
             }
         }
 
         return new ImportRow(number, Field(ColumnRole.PhoneNumber), Field(ColumnRole.Name), Field(ColumnRole.Email), Field(ColumnRole.Company),
-            Field(ColumnRole.Country), Field(ColumnRole.LastConversation), Field(ColumnRole.TranscriptSummary), custom);
+            Field(ColumnRole.Country), Field(ColumnRole.LastConversation), Field(ColumnRole.TranscriptSummary), custom ?? NoCustomFields);
     }
 
     private static int IndexOf(IReadOnlyList<ColumnRole> roles, ColumnRole role)
@@ -145,17 +150,17 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
         return -1;
     }
 
+    private static readonly IReadOnlyDictionary<string, string> NoCustomFields = new Dictionary<string, string>();
+
     private static StagedRow Stage(ValidRow valid) => new(
         valid.Row.Number, valid.E164, Trim(valid.Row.Name), Trim(valid.Row.Email), Trim(valid.Row.Company),
-        JsonSerializer.Serialize(valid.Row.Custom), UnixMs.From(valid.LastConversationAt), Trim(valid.Row.TranscriptSummary),
+        valid.Row.Custom.Count == 0 ? "{}" : JsonSerializer.Serialize(valid.Row.Custom), UnixMs.From(valid.LastConversationAt), Trim(valid.Row.TranscriptSummary),
         Priority.Compute(valid.Row.Name, valid.Row.Email, valid.Row.Company, 0, 0));
 
     private static async Task FlushAsync(ImportSession session, List<StagedRow> staged, List<RowError> errors, CancellationToken cancellationToken)
     {
         if (staged.Count > 0) await session.StageAsync(staged, cancellationToken);
         if (errors.Count > 0) await session.RecordErrorsAsync(errors, cancellationToken);
-        staged.Clear();
-        errors.Clear();
     }
 
     /// <summary>

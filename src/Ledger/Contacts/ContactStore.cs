@@ -97,6 +97,9 @@ public sealed class ContactStore(LedgerDatabase database)
             WHERE contact_id = @id AND user_id = @userId AND status = 'queued'
             """,
             new { id, userId, now }, transaction);
+        // Every item keeps its number and name; on PostgreSQL no foreign key does this (see 0003_bulk_write_references.sql).
+        await connection.ExecuteAsync(
+            "UPDATE queue_items SET contact_id = NULL WHERE contact_id = @id AND user_id = @userId", new { id, userId }, transaction);
         if (await connection.ExecuteAsync("DELETE FROM contacts WHERE id = @id AND user_id = @userId", new { id, userId }, transaction) == 0)
         {
             return null;
