@@ -1,5 +1,5 @@
 // The shell: sign-in, navigation, the hash router, and the connection banner.
-import { h, clear, tickRelativeTimes } from './dom.js';
+import { h, append, clear, tickRelativeTimes } from './dom.js';
 import { api, auth, ApiError, onConnectionChange, onUnauthorized } from './api.js';
 import { errorBox, loading } from './ui.js';
 import { campaignsView } from './views/campaigns.js';
@@ -52,11 +52,11 @@ async function route() {
   clear(main);
   window.scrollTo(0, 0);
   const container = h('div', { class: 'view' });
-  main.append(container);
+  append(main, container);
   try {
     cleanup = (await match.view(container, { params, query, session })) ?? null;
   } catch (e) {
-    clear(container).append(errorBox(e, { retry: route }));
+    append(clear(container), errorBox(e, { retry: route }));
   }
 }
 
@@ -73,13 +73,13 @@ function renderShell() {
   nav = h('nav', { class: 'nav', 'aria-label': 'Main' },
     session.kind === 'admin'
       ? [navLink('#/settings', 'settings', '⚙', 'Settings')]
-      : [navLink('#/campaigns', 'campaigns', '☎', 'Campaigns'), navLink('#/contacts', 'contacts', '👥', 'Contacts'),
+      : [navLink('#/campaigns', 'campaigns', '☎', 'Campaigns'), navLink('#/contacts', 'contacts', '☺', 'Contacts'),
         navLink('#/import', 'import', '⇪', 'Import CSV'), navLink('#/settings', 'settings', '⚙', 'Settings')]);
   const banner = h('div', { class: 'connection-banner', role: 'alert', hidden: true },
     h('span', { class: 'spinner spinner-light', 'aria-hidden': 'true' }), 'Connection lost — reconnecting…');
   onConnectionChange((online) => { banner.hidden = online; });
   main = h('main', { class: 'main', id: 'main', tabindex: '-1' });
-  root.append(
+  append(root, 
     h('a', { href: '#main', class: 'skip-link', text: 'Skip to content', onclick: (e) => { e.preventDefault(); main.focus(); } }),
     h('div', { class: 'layout' },
       h('aside', { class: 'sidebar' },
@@ -117,7 +117,7 @@ function renderSignIn(error) {
   clear(root);
   const input = h('input', { id: 'api-key', name: 'apiKey', type: 'password', required: true, autocomplete: 'off', spellcheck: 'false', placeholder: 'cc_…' });
   const message = h('div', { class: 'signin-error' });
-  if (error) message.append(errorBox(error));
+  if (error) append(message, errorBox(error));
   const submit = h('button', { type: 'submit', class: 'button button-primary button-block', text: 'Sign in' });
   const form = h('form', { class: 'signin-card', novalidate: true },
     h('div', { class: 'brand brand-large' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true', text: '☎' }), h('span', { text: 'Call Campaigns' })),
@@ -132,7 +132,7 @@ function renderSignIn(error) {
     const key = input.value.trim();
     clear(message);
     if (!key) {
-      message.append(errorBox(new ApiError(400, { title: 'Enter your API key' })));
+      append(message, errorBox(new ApiError(400, { title: 'Enter your API key' })));
       input.focus();
       return;
     }
@@ -144,13 +144,13 @@ function renderSignIn(error) {
       start();
     } catch (err) {
       const shown = err instanceof ApiError && err.status === 401 ? new ApiError(401, { title: 'That key was not accepted', detail: 'Check it and try again.' }) : err;
-      message.append(errorBox(shown));
+      append(message, errorBox(shown));
       submit.disabled = false;
       submit.textContent = 'Sign in';
       input.select();
     }
   });
-  root.append(h('div', { class: 'signin' }, form));
+  append(root, h('div', { class: 'signin' }, form));
   input.focus();
 }
 
@@ -163,7 +163,7 @@ function start() {
 async function boot() {
   const key = auth.key;
   if (!key) return renderSignIn();
-  root.append(loading('Signing in…'));
+  append(root, loading('Signing in…'));
   try {
     session = await identify(key);
     start();
@@ -172,7 +172,7 @@ async function boot() {
       auth.clear();
       renderSignIn(new ApiError(401, { title: 'Your saved key no longer works', detail: 'It may have been rotated. Enter the new one.' }));
     } else {
-      clear(root).append(h('div', { class: 'signin' }, h('div', { class: 'signin-card' }, errorBox(e, { retry: () => { clear(root); boot(); } }),
+      append(clear(root), h('div', { class: 'signin' }, h('div', { class: 'signin-card' }, errorBox(e, { retry: () => { clear(root); boot(); } }),
         h('button', { type: 'button', class: 'button button-ghost', text: 'Use another key', onclick: signOut }))));
     }
   }

@@ -57,7 +57,7 @@ export function campaignActions(campaign, { onChanged, onEdit, labels = true }) 
     });
   }
   if (moves.delete) {
-    const deleteButton = action('Delete', '🗑', 'button-ghost button-danger-text', async (button) => {
+    const deleteButton = action('Delete', '✕', 'button-ghost button-danger-text', async (button) => {
       const ok = await confirmAction({ title: 'Delete this campaign?', message: `“${name}” and its call history will be removed for good.`, confirm: 'Delete', danger: true });
       if (!ok) return;
       try {

@@ -17,11 +17,11 @@ export function h(tag, attrs = {}, ...children) {
     else if (key === 'checked' || key === 'disabled' || key === 'selected' || key === 'required' || key === 'hidden') el[key] = Boolean(value);
     else el.setAttribute(key, value === true ? '' : String(value));
   }
-  append(el, children);
-  return el;
+  return append(el, ...children);
 }
 
-export function append(el, children) {
+/** Appends children (nodes, strings, nested arrays); null, undefined and false are skipped. */
+export function append(el, ...children) {
   for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
     el.append(child instanceof Node ? child : document.createTextNode(String(child)));

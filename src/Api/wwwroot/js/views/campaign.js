@@ -1,5 +1,5 @@
 // One campaign: figures and charts, the live queue in dispatch order, the calls, and its settings.
-import { h, clear, fmt, relativeTime, svg } from '../dom.js';
+import { h, append, clear, fmt, relativeTime, svg } from '../dom.js';
 import { api, streamEvents } from '../api.js';
 import { errorBox, loading, emptyState, badge, progressBar, toast, showFieldErrors, busy } from '../ui.js';
 import { campaignActions, applyEvent, progressOf } from '../campaignActions.js';
@@ -29,7 +29,7 @@ export async function campaignView(container, { params, query }) {
   const callsFilterBar = h('div', { class: 'tabs tabs-small', role: 'tablist', 'aria-label': 'Calls by status' });
   const settings = h('section', { class: 'card', id: 'settings', 'aria-labelledby': 'settings-title' });
 
-  container.append(
+  append(container, 
     h('a', { href: '#/campaigns', class: 'back-link', text: '← All campaigns' }),
     head, summary, figures, charts,
     h('section', { class: 'card', 'aria-labelledby': 'queue-title' },
@@ -43,7 +43,7 @@ export async function campaignView(container, { params, query }) {
   loadAgents().then((list) => { agents = new Map(list.map((a) => [a.id, a.name])); renderHead(); }).catch(() => {});
 
   function renderHead() {
-    clear(head).append(
+    append(clear(head), 
       h('div', {},
         h('div', { class: 'title-row' }, h('h1', { text: campaign.name }), badge(campaign.status), liveState),
         h('p', { class: 'subtle' },
@@ -63,7 +63,7 @@ export async function campaignView(container, { params, query }) {
   function renderSummary() {
     const { done, total, ratio } = progressOf(campaign);
     const eta = analytics?.estimatedCompletionAt;
-    clear(summary).append(
+    append(clear(summary), 
       h('div', { class: 'progress-row progress-row-large' },
         progressBar(ratio, { label: 'Campaign progress' }),
         h('span', { class: 'progress-text', text: `${Math.round(ratio * 100)}% (${done}/${total})` })),
@@ -83,7 +83,7 @@ export async function campaignView(container, { params, query }) {
   function renderFigures() {
     const a = analytics;
     const tile = (label, value, hint) => h('div', { class: 'figure' }, h('span', { class: 'figure-label', text: label }), h('strong', { class: 'figure-value', text: value }), hint ? h('span', { class: 'figure-hint', text: hint }) : null);
-    clear(figures).append(
+    append(clear(figures), 
       tile('Success rate', a ? fmt.percent(a.successRate) : '—', a ? `${a.successful} of ${a.completed} ended calls` : ''),
       tile('Average duration', a ? fmt.duration(a.averageDurationSeconds) : '—', 'connected calls'),
       tile('Total cost', a ? fmt.money(a.totalCost) : '—', 'every attempt'),
@@ -92,7 +92,7 @@ export async function campaignView(container, { params, query }) {
 
   function renderCharts() {
     if (!analytics) return;
-    clear(charts).append(
+    append(clear(charts), 
       h('div', { class: 'card chart-card' }, h('h2', { text: 'Outcomes' }), outcomesChart(analytics.outcomes)),
       h('div', { class: 'card chart-card' }, h('h2', { text: 'Calls by hour' }), hoursChart(analytics.callsByHour, campaign.timeZone)));
   }
@@ -104,10 +104,10 @@ export async function campaignView(container, { params, query }) {
       if (page.items.length === 0 && queuePage > 1) { queuePage--; return loadQueue(); }
       clear(queueBody);
       if (page.total === 0) {
-        queueBody.append(emptyState('Nobody is waiting', campaign.status === 'completed' ? 'Every contact has been called.' : 'Contacts waiting for their call show up here.'));
+        append(queueBody, emptyState('Nobody is waiting', campaign.status === 'completed' ? 'Every contact has been called.' : 'Contacts waiting for their call show up here.'));
         return;
       }
-      queueBody.append(table(['#', 'Contact', 'Estimated call', 'Waiting because', 'Attempts'], page.items.map((item) => [
+      append(queueBody, table(['#', 'Contact', 'Estimated call', 'Waiting because', 'Attempts'], page.items.map((item) => [
         h('span', { class: 'position', text: item.position ?? '—' }),
         contactCell(item),
         item.estimatedCallAt ? h('span', {}, fmt.when(item.estimatedCallAt), h('br'), h('small', { class: 'subtle', text: fmt.relative(item.estimatedCallAt) })) : '—',
@@ -116,12 +116,12 @@ export async function campaignView(container, { params, query }) {
         String(item.attempts),
       ]), 'queue-table'), pagerFor(page, QUEUE_PAGE, queuePage, (p) => { queuePage = p; loadQueue(); }));
     } catch (e) {
-      if (!stopped) clear(queueBody).append(errorBox(e, { retry: loadQueue }));
+      if (!stopped) append(clear(queueBody), errorBox(e, { retry: loadQueue }));
     }
   }
 
   function renderCallsFilter() {
-    clear(callsFilterBar).append(CALL_FILTERS.map(([key, label]) => h('button', {
+    append(clear(callsFilterBar), CALL_FILTERS.map(([key, label]) => h('button', {
       type: 'button', class: 'tab', role: 'tab', 'aria-selected': String(key === callsFilter), text: label,
       onclick: () => { callsFilter = key; callsPage = 1; renderCallsFilter(); loadCalls(); },
     })));
@@ -142,10 +142,10 @@ export async function campaignView(container, { params, query }) {
       if (stopped) return;
       clear(callsBody);
       if (items.length === 0) {
-        callsBody.append(emptyState('No calls yet', callsFilter === 'all' ? 'Calls appear here as soon as they are placed.' : 'None with this status.'));
+        append(callsBody, emptyState('No calls yet', callsFilter === 'all' ? 'Calls appear here as soon as they are placed.' : 'None with this status.'));
         return;
       }
-      callsBody.append(table(['Contact', 'Status', 'Outcome', 'Started', 'Duration', 'Cost', 'Summary', 'Recording'], items.map((item) => [
+      append(callsBody, table(['Contact', 'Status', 'Outcome', 'Started', 'Duration', 'Cost', 'Summary', 'Recording'], items.map((item) => [
         contactCell(item),
         badge(item.status),
         item.outcome ? h('span', { text: item.outcome }) : item.failureReason ? h('span', { class: 'subtle', text: item.failureReason }) : '—',
@@ -156,7 +156,7 @@ export async function campaignView(container, { params, query }) {
         recordingOf(item) ? h('a', { href: recordingOf(item), target: '_blank', rel: 'noopener noreferrer', text: 'Listen' }) : '—',
       ]), 'calls-table'), page ? pagerFor(page, CALLS_PAGE, callsPage, (p) => { callsPage = p; loadCalls(); }) : null);
     } catch (e) {
-      if (!stopped) clear(callsBody).append(errorBox(e, { retry: loadCalls }));
+      if (!stopped) append(clear(callsBody), errorBox(e, { retry: loadCalls }));
     }
   }
 
@@ -178,10 +178,10 @@ export async function campaignView(container, { params, query }) {
         renderSummary();
       } catch (err) {
         showFieldErrors(el, err);
-        message.append(errorBox(err));
+        append(message, errorBox(err));
       }
     });
-    clear(settings).append(h('div', { class: 'section-head' }, h('h2', { id: 'settings-title', text: 'Settings' })), el);
+    append(clear(settings), h('div', { class: 'section-head' }, h('h2', { id: 'settings-title', text: 'Settings' })), el);
     settings.focusForm = form.focus;
   }
 
@@ -212,7 +212,7 @@ export async function campaignView(container, { params, query }) {
       if (statusChanged) renderSettings();
       await Promise.all([loadQueue(), loadCalls()]);
     } catch (e) {
-      if (e.status === 404) { clear(container).append(errorBox(e), h('a', { href: '#/campaigns', text: '← All campaigns' })); stopped = true; }
+      if (e.status === 404) { append(clear(container), errorBox(e), h('a', { href: '#/campaigns', text: '← All campaigns' })); stopped = true; }
     } finally {
       refreshing = false;
       if (again && !stopped) { again = false; setTimeout(refresh, 300); }

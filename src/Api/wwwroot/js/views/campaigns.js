@@ -1,5 +1,5 @@
 // The campaigns dashboard: tabs by status with counts, a live card per campaign.
-import { h, clear, fmt, relativeTime } from '../dom.js';
+import { h, append, clear, fmt, relativeTime } from '../dom.js';
 import { api, streamEvents } from '../api.js';
 import { errorBox, loading, emptyState, badge, progressBar, openModal } from '../ui.js';
 import { campaignActions, applyEvent, progressOf } from '../campaignActions.js';
@@ -16,7 +16,7 @@ export function openNewCampaignChooser() {
   const modal = openModal({
     title: 'New campaign',
     body: h('div', { class: 'choices' },
-      choice('#/contacts', '👥', 'From contacts', 'Pick people from your contacts, then set the agent and the calling hours.'),
+      choice('#/contacts', '☺', 'From contacts', 'Pick people from your contacts, then set the agent and the calling hours.'),
       choice('#/import', '⇪', 'From a CSV file', 'Upload a list (use one of our templates); we check every number.')),
   });
 }
@@ -38,7 +38,7 @@ export async function campaignsView(container, { query }) {
     }));
   const list = h('div', { class: 'cards', 'aria-live': 'polite' }, loading('Loading campaigns…'));
   const pager = h('div', { class: 'pager' });
-  container.append(
+  append(container, 
     h('header', { class: 'page-head' },
       h('div', {}, h('h1', { text: 'Call Campaigns' }), h('p', { class: 'subtle', text: 'Every campaign, its progress and its next call, live.' })),
       h('button', { type: 'button', class: 'button button-primary', onclick: openNewCampaignChooser }, h('span', { 'aria-hidden': 'true', text: '+' }), ' New Campaign')),
@@ -53,13 +53,13 @@ export async function campaignsView(container, { query }) {
 
   function render() {
     if (error) {
-      clear(list).append(errorBox(error, { retry: refresh }));
+      append(clear(list), errorBox(error, { retry: refresh }));
       return;
     }
     if (campaigns.length === 0) {
       cards.clear();
       const label = TABS.find(([k]) => k === tab)[1].toLowerCase();
-      clear(list).append(emptyState(`No ${label} campaigns`,
+      append(clear(list), emptyState(`No ${label} campaigns`,
         tab === 'active' ? 'Start one from your contacts or from a CSV file: it begins calling within its window.' : 'Campaigns show up here when they are ' + label + '.',
         tab === 'active' ? h('button', { type: 'button', class: 'button button-primary', text: 'New Campaign', onclick: openNewCampaignChooser }) : null));
       return;
@@ -86,7 +86,7 @@ export async function campaignsView(container, { query }) {
     clear(pager);
     const pages = Math.ceil(total / PAGE_SIZE);
     if (pages > 1) {
-      pager.append(
+      append(pager, 
         h('a', { class: 'button button-small', href: `#/campaigns?status=${tab}&page=${page - 1}`, 'aria-disabled': String(page <= 1), hidden: page <= 1, text: '← Previous' }),
         h('span', { text: `Page ${page} of ${pages}` }),
         h('a', { class: 'button button-small', href: `#/campaigns?status=${tab}&page=${page + 1}`, hidden: page >= pages, text: 'Next →' }));
@@ -96,7 +96,7 @@ export async function campaignsView(container, { query }) {
   function fillCard(card, c) {
     const { done, total: all, ratio } = progressOf(c);
     const open = () => { location.hash = `#/campaigns/${c.id}`; };
-    clear(card).append(
+    append(clear(card), 
       h('div', { class: 'card-head' },
         h('h2', { class: 'card-title' }, h('a', { href: `#/campaigns/${c.id}`, text: c.name })),
         badge(c.status)),
@@ -109,7 +109,7 @@ export async function campaignsView(container, { query }) {
       h('div', { class: 'stats-row' },
         h('span', { class: 'stat stat-success', title: 'Connected calls' }, h('span', { 'aria-hidden': 'true', text: '✓ ' }), 'Success: ', h('strong', { class: 'count-success', text: String(c.successfulCalls) })),
         h('span', { class: 'stat stat-failed', title: 'Calls that did not connect' }, h('span', { 'aria-hidden': 'true', text: '✕ ' }), 'Failed: ', h('strong', { class: 'count-failed', text: String(c.failedCalls) })),
-        h('span', { class: 'stat stat-queued', title: 'Waiting to be called' }, h('span', { 'aria-hidden': 'true', text: '⏳ ' }), 'Queue: ', h('strong', { class: 'count-queued', text: String(c.queuedCalls) })),
+        h('span', { class: 'stat stat-queued', title: 'Waiting to be called' }, h('span', { 'aria-hidden': 'true', text: '◔ ' }), 'Queue: ', h('strong', { class: 'count-queued', text: String(c.queuedCalls) })),
         c.inProgressCalls ? h('span', { class: 'stat stat-live' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), `On call: ${c.inProgressCalls}`) : null),
       nextCallLine(c),
       c.statusReason ? h('p', { class: 'card-note', text: c.statusReason }) : null,
@@ -174,5 +174,5 @@ function nextCallLine(c) {
   if (!c.nextCallAt) {
     return h('p', { class: 'next-call subtle', text: c.inProgressCalls ? 'Calls in progress' : c.queuedCalls ? 'Next call: waiting for a free line' : 'No calls waiting' });
   }
-  return h('p', { class: 'next-call' }, h('span', { 'aria-hidden': 'true', text: '🕑 ' }), `Next call: ${fmt.when(c.nextCallAt)} (`, relativeTime(c.nextCallAt), ')');
+  return h('p', { class: 'next-call' }, h('span', { 'aria-hidden': 'true', text: '◷ ' }), `Next call: ${fmt.when(c.nextCallAt)} (`, relativeTime(c.nextCallAt), ')');
 }

@@ -1,5 +1,5 @@
 // Contacts: search, paging, multi-select, add one; then start a campaign with the chosen ones.
-import { h, clear, fmt, debounce } from '../dom.js';
+import { h, append, clear, fmt, debounce } from '../dom.js';
 import { api } from '../api.js';
 import { errorBox, loading, emptyState, openModal, toast, field, showFieldErrors, busy } from '../ui.js';
 import { campaignForm, defaultCampaignName } from '../campaignForm.js';
@@ -18,7 +18,7 @@ export async function contactsView(container, { query }) {
   const selectionBar = h('div', { class: 'selection-bar', hidden: true, role: 'region', 'aria-label': 'Selection' });
   const addCard = addContactCard(() => { page = 1; load(); });
 
-  container.append(
+  append(container, 
     h('header', { class: 'page-head' },
       h('div', {}, h('h1', { text: 'Contacts' }), h('p', { class: 'subtle', text: 'Choose who to call, then create a campaign for them.' })),
       h('button', { type: 'button', class: 'button', text: '+ Add contact', onclick: () => { addCard.hidden = false; addCard.querySelector('input')?.focus(); } })),
@@ -30,7 +30,7 @@ export async function contactsView(container, { query }) {
 
   function renderSelection() {
     selectionBar.hidden = selected.size === 0;
-    clear(selectionBar).append(
+    append(clear(selectionBar), 
       h('span', { class: 'selection-count', text: `${selected.size} selected` }),
       h('button', { type: 'button', class: 'button button-ghost button-small', text: 'Clear', onclick: () => { selected.clear(); render(); } }),
       h('button', { type: 'button', class: 'button button-primary', id: 'create-campaign', text: `Create campaign (${selected.size})`, onclick: () => openCampaignModal([...selected.values()]) }));
@@ -41,7 +41,7 @@ export async function contactsView(container, { query }) {
     if (!current) return;
     clear(body);
     if (current.total === 0) {
-      body.append(search
+      append(body, search
         ? emptyState('No contacts match', `Nothing found for “${search}”.`)
         : emptyState('No contacts yet', 'Add one above, or import a CSV file to create a campaign and its contacts at once.',
           h('a', { href: '#/import', class: 'button button-primary', text: 'Import a CSV' })));
@@ -67,9 +67,9 @@ export async function contactsView(container, { query }) {
         h('span', { class: 'subtle', text: `${c.successfulCalls} connected · ${c.notConnectedCalls} not` }), fmt.date(c.createdAt)];
     });
     const t = table(['', 'Name', 'Phone', 'Email', 'Company', 'Calls', 'Added'], rows, 'contacts-table');
-    t.querySelector('th').append(selectAll);
+    append(t.querySelector('th'), selectAll);
     const pages = Math.ceil(current.total / PAGE_SIZE);
-    body.append(t, h('div', { class: 'pager' },
+    append(body, t, h('div', { class: 'pager' },
       h('button', { type: 'button', class: 'button button-small', disabled: page <= 1, text: '← Previous', onclick: () => { page--; load(); } }),
       h('span', { text: `Page ${page} of ${pages} · ${current.total} contacts` }),
       h('button', { type: 'button', class: 'button button-small', disabled: page >= pages, text: 'Next →', onclick: () => { page++; load(); } })));
@@ -80,7 +80,7 @@ export async function contactsView(container, { query }) {
       current = await api(`/api/contacts?search=${encodeURIComponent(search)}&page=${page}&pageSize=${PAGE_SIZE}`);
       render();
     } catch (e) {
-      clear(body).append(errorBox(e, { retry: load }));
+      append(clear(body), errorBox(e, { retry: load }));
     }
   }
 
@@ -120,7 +120,7 @@ function addContactCard(onAdded) {
       onAdded();
     } catch (err) {
       showFieldErrors(form, err);
-      message.append(errorBox(err));
+      append(message, errorBox(err));
     }
   });
   return form;
@@ -147,7 +147,7 @@ function openCampaignModal(contacts) {
       location.hash = `#/campaigns/${campaign.id}`;
     } catch (err) {
       showFieldErrors(el, err);
-      message.append(errorBox(err));
+      append(message, errorBox(err));
       message.scrollIntoView({ block: 'nearest' });
     }
   });

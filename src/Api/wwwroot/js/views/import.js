@@ -1,5 +1,5 @@
 // A new campaign from a CSV: drop zone, templates, the campaign's fields, then the import summary.
-import { h, clear, fmt } from '../dom.js';
+import { h, append, clear, fmt } from '../dom.js';
 import { api, download } from '../api.js';
 import { errorBox, toast, showFieldErrors, busy } from '../ui.js';
 import { campaignForm, defaultCampaignName, appendToForm } from '../campaignForm.js';
@@ -71,17 +71,17 @@ export async function importView(container) {
       showSummary(answer);
     } catch (err) {
       showFieldErrors(el, err);
-      message.append(errorBox(err));
+      append(message, errorBox(err));
     }
   });
 
   function showSummary({ campaign, import: summary }) {
-    clear(result).append(importSummary(summary, campaign));
+    append(clear(result), importSummary(summary, campaign));
     el.hidden = true;
     result.querySelector('h2')?.focus();
   }
 
-  container.append(
+  append(container, 
     h('header', { class: 'page-head' },
       h('div', {}, h('h1', { text: 'New campaign from a CSV' }), h('p', { class: 'subtle', text: 'Upload a list of people; we create their contacts and a campaign that calls them.' }))),
     el, result);
@@ -102,7 +102,7 @@ export function importSummary(summary, campaign) {
     problems > 0 ? h('div', {},
       table(['Row', 'Phone number', 'Reason'], summary.errors.map((e) => [String(e.row), e.phoneNumber || '—', e.reason]), 'errors-table'),
       summary.errors.length < problems ? h('p', { class: 'subtle', text: `Showing the first ${summary.errors.length} of ${problems}.` }) : null,
-      h('button', { type: 'button', class: 'button', id: 'error-report', text: '📄 Download error report',
+      h('button', { type: 'button', class: 'button', id: 'error-report', text: '↓ Download error report',
         onclick: async (e) => {
           try {
             await busy(e.currentTarget, 'Downloading…', () => download(summary.errorReportUrl, `import-${summary.importId}-errors.csv`));

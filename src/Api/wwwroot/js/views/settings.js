@@ -1,5 +1,5 @@
 // Settings: the user's limit and live usage; for the admin key, the users, their limits and keys, and the system limit.
-import { h, clear, fmt } from '../dom.js';
+import { h, append, clear, fmt } from '../dom.js';
 import { api } from '../api.js';
 import { errorBox, loading, progressBar, usageTone, toast, openModal, confirmAction, field, showFieldErrors, busy } from '../ui.js';
 import { table } from './campaign.js';
@@ -20,7 +20,7 @@ function usage(label, used, limit, extra) {
 
 async function userSettings(container) {
   const body = h('div', { class: 'settings-grid' }, loading());
-  container.append(
+  append(container, 
     h('header', { class: 'page-head' }, h('div', {}, h('h1', { text: 'Settings' }), h('p', { class: 'subtle', text: 'Your concurrency limit and how much of it is in use right now.' }))),
     body);
   let stopped = false;
@@ -28,7 +28,7 @@ async function userSettings(container) {
     try {
       const me = await api('/api/me');
       if (stopped) return;
-      clear(body).append(
+      append(clear(body), 
         h('section', { class: 'card' },
           h('h2', { text: 'Your concurrency limit' }),
           h('p', { class: 'big-number' }, h('strong', { id: 'my-limit', text: String(me.concurrentCallsLimit) }), h('span', { text: ' calls at a time' })),
@@ -42,7 +42,7 @@ async function userSettings(container) {
           h('h2', { text: 'Account' }),
           h('dl', { class: 'facts' }, h('dt', { text: 'User' }), h('dd', { text: me.name }), h('dt', { text: 'Id' }), h('dd', {}, h('code', { text: me.id })))));
     } catch (e) {
-      if (!stopped) clear(body).append(errorBox(e, { retry: refresh }));
+      if (!stopped) append(clear(body), errorBox(e, { retry: refresh }));
     }
   }
   await refresh();
@@ -53,7 +53,7 @@ async function userSettings(container) {
 async function adminSettings(container) {
   const systemCard = h('section', { class: 'card', 'aria-labelledby': 'system-title' }, loading());
   const usersCard = h('section', { class: 'card', 'aria-labelledby': 'users-title' }, loading());
-  container.append(
+  append(container, 
     h('header', { class: 'page-head' },
       h('div', {}, h('h1', { text: 'Administration' }), h('p', { class: 'subtle', text: 'Users, their limits and keys, and the system-wide limit.' })),
       h('button', { type: 'button', class: 'button button-primary', text: '+ New user', onclick: () => newUser(refresh) })),
@@ -80,36 +80,43 @@ async function adminSettings(container) {
       refresh();
     } catch (err) {
       showFieldErrors(systemForm, err);
-      systemMessage.append(errorBox(err));
+      append(systemMessage, errorBox(err));
     }
   });
   systemLimit.addEventListener('input', () => { systemLimit.dataset.dirty = 'true'; });
   const systemUsage = h('div', {});
-  clear(systemCard).append(h('h2', { id: 'system-title', text: 'System' }), systemUsage, systemForm, systemMessage);
+  append(clear(systemCard), h('h2', { id: 'system-title', text: 'System' }), systemUsage, systemForm, systemMessage);
 
   const usersBody = h('div', {});
-  clear(usersCard).append(h('h2', { id: 'users-title', text: 'Users' }), usersBody);
+  append(clear(usersCard), h('h2', { id: 'users-title', text: 'Users' }), usersBody);
   const rows = new Map();
 
   async function refresh() {
     try {
       const [system, users] = await Promise.all([api('/api/admin/system'), api('/api/admin/users')]);
       if (stopped) return;
-      clear(systemUsage).append(usage('Calls in progress, all users', system.activeCalls, system.systemConcurrentCallsLimit, `${fmt.number(system.queuedCalls)} calls waiting.`));
+      append(clear(systemUsage), usage('Calls in progress, all users', system.activeCalls, system.systemConcurrentCallsLimit, `${fmt.number(system.queuedCalls)} calls waiting.`));
       if (!systemLimit.dataset.dirty && document.activeElement !== systemLimit) systemLimit.value = String(system.systemConcurrentCallsLimit);
+      // Rows are updated in place while the same users are listed, so a limit being typed is never lost.
+      const ids = users.map((u) => u.id).join('\n');
+      if (ids === usersBody.dataset.ids && !editing) {
+        for (const u of users) rows.get(u.id)?.update(u);
+        return;
+      }
       if (editing) {
         for (const u of users) rows.get(u.id)?.update(u);
         return;
       }
+      usersBody.dataset.ids = ids;
       rows.clear();
       clear(usersBody);
       if (users.length === 0) {
-        usersBody.append(h('p', { class: 'subtle', text: 'No users yet. Create one to hand out a key.' }));
+        append(usersBody, h('p', { class: 'subtle', text: 'No users yet. Create one to hand out a key.' }));
         return;
       }
-      usersBody.append(table(['User', 'Limit', 'In use', 'Waiting', 'Key'], users.map((u) => userRow(u, refresh, rows)), 'users-table'));
+      append(usersBody, table(['User', 'Limit', 'In use', 'Waiting', 'Key'], users.map((u) => userRow(u, refresh, rows)), 'users-table'));
     } catch (e) {
-      if (!stopped) clear(usersBody).append(errorBox(e, { retry: refresh }));
+      if (!stopped) append(clear(usersBody), errorBox(e, { retry: refresh }));
     }
   }
 
@@ -129,6 +136,7 @@ function userRow(u, refresh, rows) {
     try {
       const updated = await busy(save, '…', () => api(`/api/admin/users/${encodeURIComponent(u.id)}/limits`, { method: 'PUT', json: { concurrentCallsLimit: Number(input.value) } }));
       toast(`${updated.id}: limit set to ${updated.concurrentCallsLimit}.`, 'success');
+      input.dataset.dirty = '';
       input.blur();
       refresh();
     } catch (err) {
@@ -140,9 +148,11 @@ function userRow(u, refresh, rows) {
   const inUse = h('span', {});
   const waiting = h('span', {});
   const update = (x) => {
-    clear(inUse).append(h('span', { class: `pill tone-${usageTone(x.activeCalls, x.concurrentCallsLimit)}`, text: `${x.activeCalls} / ${x.concurrentCallsLimit}` }));
+    append(clear(inUse), h('span', { class: `pill tone-${usageTone(x.activeCalls, x.concurrentCallsLimit)}`, text: `${x.activeCalls} / ${x.concurrentCallsLimit}` }));
     waiting.textContent = fmt.number(x.queuedCalls);
+    if (document.activeElement !== input && !input.dataset.dirty) input.value = String(x.concurrentCallsLimit);
   };
+  input.addEventListener('input', () => { input.dataset.dirty = 'true'; });
   update(u);
   rows.set(u.id, { update });
   const rotate = h('button', { type: 'button', class: 'button button-small button-ghost', text: 'Rotate key',
@@ -193,7 +203,7 @@ function newUser(refresh) {
       showKey(`Key for ${user.id}`, user.apiKey);
     } catch (err) {
       showFieldErrors(form, err);
-      message.append(errorBox(err));
+      append(message, errorBox(err));
     }
   });
   const modal = openModal({ title: 'New user', body: form, footer: [cancel, submit] });
