@@ -18,10 +18,13 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         await client.PostAsync("api/contacts", new { name = "<b>Ben</b> & <script>co</script>", phoneNumber = "+14155550102" }, 201);
         var page = await app.OpenAsync();
 
+        await Expect(page.GetByLabel("API key")).ToBeFocusedAsync();
+        await WebAppFixture.ScreenshotAsync(page, "00-sign-in");
         await page.GetByLabel("API key").FillAsync(key);
         await page.GetByLabel("API key").PressAsync("Enter");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Call Campaigns", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByText("No active campaigns")).ToBeVisibleAsync();
+        await WebAppFixture.ScreenshotAsync(page, "00-first-dashboard");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Contacts" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "+ Add contact" }).ClickAsync();
@@ -43,6 +46,7 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         await dialog.GetByLabel("First call time").FillAsync("00:00");
         await dialog.GetByLabel("Last call time").FillAsync("00:00");
         await dialog.GetByText("As fast as possible").ClickAsync();
+        await WebAppFixture.ScreenshotAsync(page, "01-new-campaign-modal");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create Campaign" }).ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "October Leads", Level = 1 })).ToBeVisibleAsync();
@@ -195,5 +199,23 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         await Expect(page.GetByText("0 of 7 lines in use")).ToBeVisibleAsync();
         await WebAppFixture.ScreenshotAsync(page, "06-user-settings-after-limit-change");
         _ = client;
+    }
+
+    [Fact]
+    public async Task A_lost_connection_is_shown_and_clears_when_the_node_answers_again()
+    {
+        var (_, key, _) = await app.NewUserAsync();
+        var page = await app.OpenAsync(key);
+        await Expect(page.GetByText("No active campaigns")).ToBeVisibleAsync();
+        var banner = page.GetByText("Connection lost — reconnecting…");
+        await Expect(banner).ToBeHiddenAsync();
+
+        await page.RouteAsync("**/api/**", route => route.AbortAsync("connectionrefused"));
+        await Expect(banner).ToBeVisibleAsync();
+        await Expect(page.GetByText("No active campaigns")).ToBeVisibleAsync(); // the last good list stays
+        await WebAppFixture.ScreenshotAsync(page, "07-connection-lost");
+
+        await page.UnrouteAllAsync();
+        await Expect(banner).ToBeHiddenAsync();
     }
 }

@@ -14,6 +14,7 @@ let session = null;
 let cleanup = null;
 let main = null;
 let nav = null;
+let unsubscribeBanner = null;
 
 const userRoutes = [
   { pattern: /^\/campaigns\/(\d+)$/, view: campaignView, nav: 'campaigns' },
@@ -77,7 +78,8 @@ function renderShell() {
         navLink('#/import', 'import', '⇪', 'Import CSV'), navLink('#/settings', 'settings', '⚙', 'Settings')]);
   const banner = h('div', { class: 'connection-banner', role: 'alert', hidden: true },
     h('span', { class: 'spinner spinner-light', 'aria-hidden': 'true' }), 'Connection lost — reconnecting…');
-  onConnectionChange((online) => { banner.hidden = online; });
+  unsubscribeBanner?.();
+  unsubscribeBanner = onConnectionChange((online) => { banner.hidden = online; });
   main = h('main', { class: 'main', id: 'main', tabindex: '-1' });
   append(root, 
     h('a', { href: '#main', class: 'skip-link', text: 'Skip to content', onclick: (e) => { e.preventDefault(); main.focus(); } }),

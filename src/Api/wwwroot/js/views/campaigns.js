@@ -47,6 +47,7 @@ export async function campaignsView(container, { query }) {
   let campaigns = [];
   let total = 0;
   let error = null;
+  let loaded = false;
   const cards = new Map();
   const streams = new Map();
   let stopped = false;
@@ -128,11 +129,12 @@ export async function campaignsView(container, { query }) {
       campaigns = result.items;
       total = result.total;
       error = null;
+      loaded = true;
       for (const [key, count] of tabButtons) count.textContent = String(result.counts[key] ?? 0);
       follow();
     } catch (e) {
       if (stopped) return;
-      if (campaigns.length === 0 || e.status !== 0) error = e; // keep the last good list while the connection is down
+      if (!loaded || e.status !== 0) error = e; // keep the last good list while the connection is down (the banner says so)
     }
     render();
   }
