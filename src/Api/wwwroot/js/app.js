@@ -89,7 +89,8 @@ function renderShell() {
           h('span', { class: 'brand-mark', 'aria-hidden': 'true', text: '☎' }), h('span', { text: 'Call Campaigns' })),
         nav,
         h('div', { class: 'sidebar-foot' }, who,
-          h('button', { type: 'button', class: 'button button-ghost button-small', text: 'Sign out / change key', onclick: signOut }))),
+          h('button', { type: 'button', class: 'button button-ghost button-small', onclick: signOut },
+            h('span', { class: 'wide-only', text: 'Sign out / change key' }), h('span', { class: 'narrow-only', text: 'Sign out' })))),
       h('div', { class: 'content' }, banner, main)));
 }
 

@@ -94,7 +94,7 @@ export function campaignForm({ mode = 'create', campaign = null, defaultName = '
     field('Agent', agent, { name: 'agentId', wide: true }),
     field('Next action', nextAction, { name: 'nextAction', wide: true, hint: 'What the agent should get the person to do.' }),
     field('First call time', first, { name: 'firstCallTime' }),
-    field('Last call time', last, { name: 'lastCallTime', hint: 'Earlier than the first time: the window crosses midnight.' }),
+    field('Last call time', last, { name: 'lastCallTime', hint: 'Earlier than the first: the window crosses midnight. The same: around the clock.' }),
     field('Time zone', timeZone, { name: 'timeZone', hint: 'The window is read in this zone.' }), zones,
     mode === 'create' ? field('Start date', startDate, { name: 'startDate' }) : null,
     h('div', { class: 'field field-wide', dataset: { field: 'pacing' } }, h('span', { class: 'label', text: 'Pacing' }), pacingGroup, h('div', { class: 'field-error', hidden: true })),
