@@ -189,6 +189,22 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         var user = users["items"]!.AsArray().Single(u => u!["id"]!.GetValue<string>() == userId)!;
         Assert.Equal(7, user["concurrentCallsLimit"]!.GetValue<int>());
         await Expect(page.Locator("#system-limit")).ToHaveValueAsync("10");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "+ New user" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "New user" });
+        await dialog.GetByLabel("User id").FillAsync($"{userId}-team");
+        await dialog.GetByLabel("Name", new() { Exact = true }).FillAsync("Sales team");
+        await dialog.GetByLabel("Concurrency limit").PressAsync("Enter");
+        var shown = page.GetByRole(AriaRole.Dialog, new() { Name = $"Key for {userId}-team" });
+        await Expect(shown.GetByLabel("API key")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^cc_"));
+        await shown.PressAsync("Escape");
+        await Expect(page.Locator($"input[data-user-id='{userId}-team']")).ToHaveValueAsync("2");
+
+        await page.Locator(".users-table tr", new() { HasText = $"{userId}-team" }).GetByRole(AriaRole.Button, new() { Name = "Rotate key" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Rotate key" }).ClickAsync();
+        var rotated = page.GetByRole(AriaRole.Dialog, new() { Name = $"New key for {userId}-team" });
+        await Expect(rotated.GetByLabel("API key")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^cc_"));
+        await rotated.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
         await WebAppFixture.ScreenshotAsync(page, "05-admin-users-and-limits");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out / change key" }).ClickAsync();

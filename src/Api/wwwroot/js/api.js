@@ -90,7 +90,8 @@ export async function api(path, { method = 'GET', json, form, key, raw = false, 
     } catch {
       problem = null;
     }
-    problem ??= { title: response.statusText || `Error ${response.status}`, detail: statusDetail(response.status) };
+    problem ??= { title: response.statusText || `Error ${response.status}` };
+    if (!problem.detail) problem.detail = statusDetail(response.status);
     if (response.status === 401 && key === undefined) for (const listener of unauthorizedListeners) listener();
     throw new ApiError(response.status, problem);
   }
