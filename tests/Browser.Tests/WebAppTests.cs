@@ -26,7 +26,7 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         await Expect(page.GetByText("No active campaigns")).ToBeVisibleAsync();
         await WebAppFixture.ScreenshotAsync(page, "00-first-dashboard");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Contacts" }).ClickAsync();
+        await Nav(page, "Contacts").ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "+ Add contact" }).ClickAsync();
         var addForm = page.Locator("form.add-contact");
         await addForm.GetByLabel("Name", new() { Exact = true }).FillAsync("Chen Wei");
@@ -62,7 +62,7 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
     {
         var (_, key, _) = await app.NewUserAsync();
         var page = await app.OpenAsync(key);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Import CSV" }).ClickAsync();
+        await Nav(page, "Import CSV").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Basic template" })).ToHaveAttributeAsync("href", "/templates/call-campaign-basic-template.csv");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Advanced template" })).ToHaveAttributeAsync("href", "/templates/call-campaign-advanced-template.csv");
 
@@ -210,7 +210,7 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out / change key" }).ClickAsync();
         await page.GetByLabel("API key").FillAsync(key);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
+        await Nav(page, "Settings").ClickAsync();
         await Expect(page.Locator("#my-limit")).ToHaveTextAsync("7");
         await Expect(page.GetByText("0 of 7 lines in use")).ToBeVisibleAsync();
         await WebAppFixture.ScreenshotAsync(page, "06-user-settings-after-limit-change");
@@ -234,4 +234,8 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         await page.UnrouteAllAsync();
         await Expect(banner).ToBeHiddenAsync();
     }
+
+    /// <summary>A link of the main navigation (the sidebar, or the top bar at phone width).</summary>
+    private static ILocator Nav(IPage page, string name) =>
+        page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = name });
 }

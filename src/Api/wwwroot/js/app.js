@@ -128,7 +128,7 @@ function renderSignIn(error) {
     h('label', { for: 'api-key', text: 'API key' }), input,
     h('p', { class: 'field-hint' },
       'The node prints the demo user\'s key and the admin key when it first starts; the embedded default also keeps them in ',
-      h('code', { text: 'data/secrets.json' }), '. Your key is remembered in this browser.'),
+      h('code', { text: 'data/secrets.json' }), ' (', h('code', { text: 'src/Api/data/' }), ' after ', h('code', { text: 'dotnet run --project src/Api' }), '). Your key is remembered in this browser.'),
     message, submit);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();

@@ -46,6 +46,7 @@ export async function campaignsView(container, { query }) {
 
   let campaigns = [];
   let total = 0;
+  let counts = {};
   let error = null;
   let loaded = false;
   const cards = new Map();
@@ -53,6 +54,7 @@ export async function campaignsView(container, { query }) {
   let stopped = false;
 
   function render() {
+    if (!loaded && !error) return; // still loading: keep the spinner
     if (error) {
       append(clear(list), errorBox(error, { retry: refresh }));
       return;
@@ -60,9 +62,14 @@ export async function campaignsView(container, { query }) {
     if (campaigns.length === 0) {
       cards.clear();
       const label = TABS.find(([k]) => k === tab)[1].toLowerCase();
+      const firstTime = tab === 'active' && Object.values(counts).every((n) => n === 0);
       append(clear(list), emptyState(`No ${label} campaigns`,
-        tab === 'active' ? 'Start one from your contacts or from a CSV file: it begins calling within its window.' : 'Campaigns show up here when they are ' + label + '.',
-        tab === 'active' ? h('button', { type: 'button', class: 'button button-primary', text: 'New Campaign', onclick: openNewCampaignChooser }) : null));
+        tab === 'active' ? 'Start one from your contacts or from a CSV file: it begins calling within its window.' : `Campaigns show up here when they are ${label}.`,
+        tab === 'active' ? h('button', { type: 'button', class: 'button button-primary', text: 'New Campaign', onclick: openNewCampaignChooser }) : null),
+      firstTime ? h('ol', { class: 'getting-started', 'aria-label': 'Getting started' },
+        h('li', {}, h('strong', { text: 'Choose who to call. ' }), h('a', { href: '#/contacts', text: 'Add contacts' }), ' or ', h('a', { href: '#/import', text: 'upload a CSV' }), '.'),
+        h('li', {}, h('strong', { text: 'Pick the agent and the hours. ' }), 'Calls happen only inside the window, spread evenly or as fast as your limit allows.'),
+        h('li', {}, h('strong', { text: 'Watch it live. ' }), 'Progress, the queue and every call update here as they happen.')) : null);
       return;
     }
     list.querySelector('.state')?.remove();
@@ -130,6 +137,7 @@ export async function campaignsView(container, { query }) {
       total = result.total;
       error = null;
       loaded = true;
+      counts = result.counts;
       for (const [key, count] of tabButtons) count.textContent = String(result.counts[key] ?? 0);
       follow();
     } catch (e) {
