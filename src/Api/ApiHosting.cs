@@ -82,6 +82,7 @@ public static class ApiHosting
 
         var mode = app.Services.GetRequiredService<NodeMode>();
         var lines = new List<string> { "", $"Call Campaigns is running at {address} ({(mode.IsCluster ? "cluster mode on PostgreSQL" : $"embedded, data in {mode.DataPath}")})" };
+        lines.Add($"  Web app: open {address}/ in a browser and sign in with a user's key (or the admin key).");
         if (secrets.GeneratedNow)
         {
             lines.Add($"  Admin key:       {secrets.AdminKey}");
