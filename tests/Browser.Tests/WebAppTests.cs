@@ -66,6 +66,12 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Basic template" })).ToHaveAttributeAsync("href", "/templates/call-campaign-basic-template.csv");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Advanced template" })).ToHaveAttributeAsync("href", "/templates/call-campaign-advanced-template.csv");
 
+        // A file that is not the right kind is refused whole, and the API's reason is shown at the drop zone.
+        await page.Locator("#csv-file").SetInputFilesAsync(new FilePayload { Name = "empty.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes("name,phone_number\n") });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload and create campaign" }).ClickAsync();
+        await Expect(page.Locator(".dropzone .field-error")).ToHaveTextAsync("The file has a header but no rows.");
+        await Expect(page.Locator(".import-form .alert-error")).ToBeVisibleAsync();
+
         var csv = new StringBuilder()
             .AppendLine("name,phone_number,email,company,notes")
             .AppendLine("Asha Rao,+14155550201,asha@example.com,Acme,first")
