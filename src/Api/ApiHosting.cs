@@ -54,6 +54,9 @@ public static class ApiHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // The web app (wwwroot): public files, served before authentication; it calls the API with the user's key.
+        app.UseDefaultFiles();
+        app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache" });
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi();
@@ -81,6 +84,7 @@ public static class ApiHosting
 
         var mode = app.Services.GetRequiredService<NodeMode>();
         var lines = new List<string> { "", $"Call Campaigns is running at {address} ({(mode.IsCluster ? "cluster mode on PostgreSQL" : $"embedded, data in {mode.DataPath}")})" };
+        lines.Add($"  Web app: open {address}/ in a browser and sign in with a user's key (or the admin key).");
         if (secrets.GeneratedNow)
         {
             lines.Add($"  Admin key:       {secrets.AdminKey}");
