@@ -44,12 +44,12 @@ public sealed record QueueItem(
     long Id, long CampaignId, long? ContactId, string PhoneNumber, string? ContactName, string Status, int Priority,
     int? Position, DateTime? ScheduledFor, DateTime? EstimatedCallAt, WaitingReason? WaitingReason, int Attempts,
     DateTime? StartedAt, DateTime? CompletedAt, string? CallId, string? Outcome, string? FailureReason,
-    double? DurationSeconds, decimal? Cost)
+    double? DurationSeconds, decimal? Cost, string? Summary, string? RecordingUrl)
 {
     public static QueueItem From(QueueItemRow row, ItemForecast? forecast) => new(
         row.Id, row.CampaignId, row.ContactId, row.PhoneNumber, row.ContactName, row.Status, row.Priority,
         forecast?.Position, Json.Utc(row.ScheduledFor), Json.Utc(forecast?.EstimatedCallAt),
         forecast is { Reason: var reason } ? new WaitingReason(reason.Code, reason.Text, Json.Utc(reason.Until)) : null, row.Attempts, Json.Utc(row.StartedAt), Json.Utc(row.EndedAt),
         row.ExecutionId, row.Outcome, row.FailureReason, row.DurationSeconds,
-        row.CostCents is { } cents ? Math.Round((decimal)cents / 100m, 4) : null);
+        row.CostCents is { } cents ? Math.Round((decimal)cents / 100m, 4) : null, row.Summary, row.RecordingUrl);
 }
