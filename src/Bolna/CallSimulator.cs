@@ -1,3 +1,4 @@
+using CallCampaigns.Domain;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CallCampaigns.Domain.Calls;
@@ -21,7 +22,7 @@ public sealed class CallSimulator(
     IOptions<SimulatorOptions> options,
     SimulatorWebhookTarget target,
     IHttpClientFactory httpClients,
-    TimeProvider time,
+    EngineClock time,
     IHostApplicationLifetime lifetime,
     ILogger<CallSimulator> logger) : IDialer
 {

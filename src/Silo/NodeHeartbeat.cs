@@ -1,3 +1,4 @@
+using CallCampaigns.Domain;
 using CallCampaigns.Grains;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Campaigns;
@@ -19,7 +20,7 @@ internal sealed class NodeHeartbeat(
     UserStore users,
     IHostApplicationLifetime lifetime,
     IOptions<EngineOptions> options,
-    TimeProvider time,
+    EngineClock time,
     ILogger<NodeHeartbeat> logger) : BackgroundService
 {
     private TimeSpan Period => options.Value.HeartbeatPeriod;

@@ -1,3 +1,4 @@
+using CallCampaigns.Domain;
 using System.Net;
 using CallCampaigns.Bolna;
 using CallCampaigns.Grains;
@@ -52,7 +53,7 @@ public static class NodeHosting
     /// <summary>What the grains need, whatever hosts them: the ledger's stores, the dialer, the engine's options.</summary>
     public static IServiceCollection AddCallCampaignsServices(this IServiceCollection services, IConfiguration configuration, LedgerDatabase ledger)
     {
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(EngineClock.Real);
         services.Configure<EngineOptions>(configuration.GetSection(EngineOptions.Section));
         services.AddSingleton(ledger);
         services.AddSingleton<LedgerMigrator>();

@@ -1,3 +1,4 @@
+using CallCampaigns.Domain;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Users;
 using Microsoft.Extensions.Hosting;
@@ -16,7 +17,7 @@ internal sealed class NodePreparation(
     NodeSecrets secrets,
     IOptions<StorageOptions> storage,
     IOptions<LimitsOptions> limits,
-    TimeProvider time,
+    EngineClock time,
     ILogger<NodePreparation> logger) : IHostedService
 {
     public const string DemoUserId = NodePreparationInfo.DemoUserId;

@@ -1,3 +1,4 @@
+using CallCampaigns.Domain;
 using System.Text.RegularExpressions;
 using CallCampaigns.Api.Auth;
 using CallCampaigns.Api.Contracts;
@@ -26,7 +27,7 @@ public static partial class AdminApi
     }
 
     public static async Task<Results<Created<CreatedUser>, ValidationProblem, ProblemHttpResult>> CreateUser(
-        CreateUserRequest request, UserStore users, IOptions<LimitsOptions> limits, TimeProvider time)
+        CreateUserRequest request, UserStore users, IOptions<LimitsOptions> limits, EngineClock time)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Id) || !UserIdPattern().IsMatch(request.Id))
@@ -52,7 +53,7 @@ public static partial class AdminApi
         TypedResults.Ok<IReadOnlyList<UserSummary>>((await users.ListUsageAsync()).Select(UserSummary.From).ToArray());
 
     public static async Task<Results<Ok<UserSummary>, ValidationProblem, ProblemHttpResult>> SetUserLimit(
-        string id, SetLimitRequest request, UserStore users, IGrainFactory grains, TimeProvider time)
+        string id, SetLimitRequest request, UserStore users, IGrainFactory grains, EngineClock time)
     {
         if (request.ConcurrentCallsLimit is not (>= 1 and <= 1000))
         {
@@ -69,7 +70,7 @@ public static partial class AdminApi
         return TypedResults.Ok(UserSummary.From((await users.GetUsageAsync(id))!));
     }
 
-    public static async Task<Results<Created<NewApiKey>, ProblemHttpResult>> RotateKey(string id, UserStore users, TimeProvider time)
+    public static async Task<Results<Created<NewApiKey>, ProblemHttpResult>> RotateKey(string id, UserStore users, EngineClock time)
     {
         var key = NodeSecrets.Generate("cc_");
         return await users.ReplaceKeyAsync(id, NodeSecrets.Hash(key), UnixMs.From(time.GetUtcNow()))
@@ -80,7 +81,7 @@ public static partial class AdminApi
     public static async Task<Ok<SystemSummary>> GetSystem(UserStore users) => TypedResults.Ok(await SummariseAsync(users));
 
     public static async Task<Results<Ok<SystemSummary>, ValidationProblem>> SetSystem(
-        SetSystemLimitRequest request, UserStore users, IGrainFactory grains, TimeProvider time)
+        SetSystemLimitRequest request, UserStore users, IGrainFactory grains, EngineClock time)
     {
         if (request.SystemConcurrentCallsLimit is not (>= 1 and <= 100000))
         {

@@ -1,3 +1,4 @@
+using CallCampaigns.Domain;
 using System.Security.Claims;
 using CallCampaigns.Api.Auth;
 using CallCampaigns.Api.Contracts;
@@ -44,7 +45,7 @@ public static class CampaignsApi
 
     public static async Task<Results<Created<Campaign>, ValidationProblem>> Create(
         CreateCampaignRequest request, ClaimsPrincipal caller, CampaignStore campaigns, ContactStore contacts,
-        IDialer dialer, IGrainFactory grains, IOptions<ApiDefaults> defaults, TimeProvider time, CancellationToken cancellationToken)
+        IDialer dialer, IGrainFactory grains, IOptions<ApiDefaults> defaults, EngineClock time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var agents = await KnownAgentIdsAsync(dialer, cancellationToken);
@@ -98,7 +99,7 @@ public static class CampaignsApi
 
     public static async Task<Results<Ok<Campaign>, ValidationProblem, ProblemHttpResult>> Edit(
         long id, UpdateCampaignRequest request, ClaimsPrincipal caller, CampaignStore campaigns, CampaignForecasts forecasts,
-        IDialer dialer, IGrainFactory grains, IOptions<ApiDefaults> defaults, TimeProvider time, CancellationToken cancellationToken)
+        IDialer dialer, IGrainFactory grains, IOptions<ApiDefaults> defaults, EngineClock time, CancellationToken cancellationToken)
     {
         var campaign = await campaigns.GetForUserAsync(caller.UserId(), id);
         if (campaign is null) return Problems.NotFound($"No campaign {id}.");
@@ -123,7 +124,7 @@ public static class CampaignsApi
 
     public static async Task<Results<Ok<AddContactsResult>, ValidationProblem, ProblemHttpResult>> AddContacts(
         long id, AddContactsRequest request, ClaimsPrincipal caller, CampaignStore campaigns, ContactStore contacts,
-        IGrainFactory grains, TimeProvider time)
+        IGrainFactory grains, EngineClock time)
     {
         var campaign = await campaigns.GetForUserAsync(caller.UserId(), id);
         if (campaign is null) return Problems.NotFound($"No campaign {id}.");
@@ -138,7 +139,7 @@ public static class CampaignsApi
     }
 
     public static async Task<Results<Ok<Paged<QueueItem>>, ValidationProblem, ProblemHttpResult>> Queue(
-        long id, ClaimsPrincipal caller, CampaignStore campaigns, QueueStore queue, CampaignForecasts forecasts, TimeProvider time,
+        long id, ClaimsPrincipal caller, CampaignStore campaigns, QueueStore queue, CampaignForecasts forecasts, EngineClock time,
         string? status, int? page, int? pageSize)
     {
         if (Paging.Check(page, pageSize) is { } invalid) return invalid;

@@ -1,3 +1,4 @@
+using CallCampaigns.Domain;
 using System.Security.Claims;
 using System.Text.Json;
 using CallCampaigns.Api.Auth;
@@ -26,7 +27,7 @@ public static class ContactsApi
     }
 
     public static async Task<Results<Created<Contact>, ValidationProblem, ProblemHttpResult>> Create(
-        CreateContactRequest request, ClaimsPrincipal caller, ContactStore contacts, IOptions<ApiDefaults> defaults, TimeProvider time)
+        CreateContactRequest request, ClaimsPrincipal caller, ContactStore contacts, IOptions<ApiDefaults> defaults, EngineClock time)
     {
         var (e164, error) = PhoneNumberRules.Normalise(request.PhoneNumber, defaults.Value.DefaultRegion);
         if (e164 is null) return Problems.Invalid("phoneNumber", $"Invalid phone number: {error}.");
@@ -68,7 +69,7 @@ public static class ContactsApi
             : Problems.NotFound($"No contact {id}.");
 
     public static async Task<Results<Ok<Contact>, ValidationProblem, ProblemHttpResult>> Update(
-        long id, UpdateContactRequest request, ClaimsPrincipal caller, ContactStore contacts, IOptions<ApiDefaults> defaults, TimeProvider time)
+        long id, UpdateContactRequest request, ClaimsPrincipal caller, ContactStore contacts, IOptions<ApiDefaults> defaults, EngineClock time)
     {
         var existing = await contacts.GetAsync(caller.UserId(), id);
         if (existing is null) return Problems.NotFound($"No contact {id}.");
@@ -96,7 +97,7 @@ public static class ContactsApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        long id, ClaimsPrincipal caller, ContactStore contacts, IGrainFactory grains, TimeProvider time)
+        long id, ClaimsPrincipal caller, ContactStore contacts, IGrainFactory grains, EngineClock time)
     {
         var touched = await contacts.DeleteAsync(caller.UserId(), id, UnixMs.From(time.GetUtcNow()));
         if (touched is null) return Problems.NotFound($"No contact {id}.");

@@ -1,3 +1,4 @@
+using CallCampaigns.Domain;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
@@ -45,7 +46,7 @@ public static class ImportsApi
 
     public static async Task<Results<Created<CampaignImport>, ValidationProblem, ProblemHttpResult>> ImportCampaign(
         HttpRequest request, ClaimsPrincipal caller, CsvImporter importer, CampaignStore campaigns, ImportStore imports,
-        IDialer dialer, IGrainFactory grains, IOptions<ApiDefaults> defaults, TimeProvider time, CancellationToken cancellationToken)
+        IDialer dialer, IGrainFactory grains, IOptions<ApiDefaults> defaults, EngineClock time, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType) return Problems.Invalid("file", "Send multipart/form-data with the CSV as 'file' and the campaign's fields beside it.");
         var form = await request.ReadFormAsync(cancellationToken);

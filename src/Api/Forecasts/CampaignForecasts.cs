@@ -1,3 +1,4 @@
+using CallCampaigns.Domain;
 using CallCampaigns.Domain.Campaigns;
 using CallCampaigns.Domain.Concurrency;
 using CallCampaigns.Domain.Scheduling;
@@ -15,7 +16,7 @@ public sealed record ItemForecast(int Position, DateTimeOffset? EstimatedCallAt,
 /// Estimates for the people in a campaign's queue and for the campaign's end, from what the ledger says now (slots
 /// in use and who competes for them, calls in flight, how long calls take) and the pure rules that model dispatch.
 /// </summary>
-public sealed class CampaignForecasts(ForecastStore store, TimeProvider time, IOptions<ApiDefaults> defaults)
+public sealed class CampaignForecasts(ForecastStore store, EngineClock time, IOptions<ApiDefaults> defaults)
 {
     /// <summary>When the campaign's last call should end; null when nothing is left, or it is paused or final.</summary>
     public async Task<DateTimeOffset?> CompletionAsync(CampaignRow campaign)

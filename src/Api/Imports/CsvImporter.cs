@@ -1,3 +1,4 @@
+using CallCampaigns.Domain;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -20,7 +21,7 @@ namespace CallCampaigns.Api.Imports;
 /// join the campaign in file order. A file that is not CSV, has no phone column or is too large is refused whole,
 /// and nothing of it is written.
 /// </summary>
-public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> options, IOptions<ApiDefaults> defaults, TimeProvider time, ILogger<CsvImporter> logger)
+public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> options, IOptions<ApiDefaults> defaults, EngineClock time, ILogger<CsvImporter> logger)
 {
     /// <summary>
     /// Imports into the campaign <paramref name="campaign"/> returns (created inside the import when new), telling

@@ -1,3 +1,4 @@
+using CallCampaigns.Domain;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Slots;
 
@@ -8,7 +9,7 @@ namespace CallCampaigns.Grains.Calls;
 /// extends their lease meanwhile. A dial whose request never got an answer, or a call with no news for longer
 /// than any call lasts, fails its item and frees its slot, without a second dial.
 /// </summary>
-public sealed class CallReconcilerGrain(SlotLeaseStore leases, TimeProvider time, IOptions<EngineOptions> options)
+public sealed class CallReconcilerGrain(SlotLeaseStore leases, EngineClock time, IOptions<EngineOptions> options)
     : Grain, ICallReconcilerGrain
 {
     async Task ICallReconcilerGrain.Tick()

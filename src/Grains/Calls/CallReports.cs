@@ -1,3 +1,4 @@
+using CallCampaigns.Domain;
 using CallCampaigns.Bolna;
 using CallCampaigns.Ledger.Calls;
 using CallCampaigns.Ledger.Infrastructure;
@@ -24,7 +25,7 @@ public sealed record ReportResult(ReportOutcome Outcome, CallUpdate? Update, str
 /// campaign whose call it is. Storing before looking up means a webhook that beats the dial's answer is not lost:
 /// the dial's answer replays it.
 /// </summary>
-public sealed class CallReports(CallEventStore events, IGrainFactory grains, TimeProvider time)
+public sealed class CallReports(CallEventStore events, IGrainFactory grains, EngineClock time)
 {
     private const int MaxKnownCalls = 100_000;
 

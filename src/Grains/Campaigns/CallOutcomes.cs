@@ -1,3 +1,4 @@
+using CallCampaigns.Domain;
 using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Queue;
@@ -18,7 +19,7 @@ public sealed record ApplyResult(bool Released, bool WorthALook, AttemptRow? Att
     public static ApplyResult Nothing(AttemptRow? attempt) => new(false, false, attempt);
 }
 
-public sealed class CallOutcomes(QueueStore queue, TimeProvider time, ILogger<CallOutcomes> logger)
+public sealed class CallOutcomes(QueueStore queue, EngineClock time, ILogger<CallOutcomes> logger)
 {
     /// <summary>
     /// Applies the report to the attempt as <paramref name="known"/> (the campaign's memory of it, the ledger's when

@@ -1,3 +1,4 @@
+using CallCampaigns.Domain;
 using CallCampaigns.Domain.Scheduling;
 using CallCampaigns.Ledger.Campaigns;
 using Orleans.Utilities;
@@ -18,7 +19,7 @@ public sealed class CampaignGrain(
     QueueStore queue,
     SlotLeaseStore leases,
     CallOutcomes outcomes,
-    TimeProvider time,
+    EngineClock time,
     IOptions<EngineOptions> options,
     ILogger<CampaignGrain> logger) : Grain, ICampaignGrain, IRemindable
 {

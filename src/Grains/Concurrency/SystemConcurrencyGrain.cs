@@ -1,3 +1,4 @@
+using CallCampaigns.Domain;
 using CallCampaigns.Domain.Concurrency;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Slots;
@@ -12,7 +13,7 @@ namespace CallCampaigns.Grains.Concurrency;
 /// </summary>
 [KeepAlive]
 public sealed class SystemConcurrencyGrain(
-    SlotLeaseStore leases, TimeProvider time, IOptions<EngineOptions> options, ILogger<SystemConcurrencyGrain> logger)
+    SlotLeaseStore leases, EngineClock time, IOptions<EngineOptions> options, ILogger<SystemConcurrencyGrain> logger)
     : Grain, ISystemConcurrencyGrain
 {
     private readonly RoundRobin<string> _waiting = new();

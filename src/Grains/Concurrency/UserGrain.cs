@@ -1,3 +1,4 @@
+using CallCampaigns.Domain;
 using CallCampaigns.Domain.Concurrency;
 using CallCampaigns.Ledger.Slots;
 using CallCampaigns.Ledger.Users;
@@ -10,7 +11,7 @@ namespace CallCampaigns.Grains.Concurrency;
 /// campaigns in round-robin order. The ledger enforces the limit at every grant; this view only saves asking
 /// when there is no room, and is refreshed from the ledger so it cannot drift for long.
 /// </summary>
-public sealed class UserGrain(UserStore users, SlotLeaseStore leases, TimeProvider time) : Grain, IUserGrain
+public sealed class UserGrain(UserStore users, SlotLeaseStore leases, EngineClock time) : Grain, IUserGrain
 {
     private static readonly TimeSpan RefreshAfter = TimeSpan.FromSeconds(15);
     private readonly RoundRobin<long> _campaigns = new();

@@ -83,7 +83,7 @@ public sealed class PostgresTestCluster : IAsyncDisposable
 
     private async Task<string> OpenDoorAsync()
     {
-        var reports = new CallReports(new CallEventStore(Ledger), Cluster.Client, TimeProvider.System);
+        var reports = new CallReports(new CallEventStore(Ledger), Cluster.Client, CallCampaigns.Domain.EngineClock.Real);
         var port = FreePorts.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");

@@ -48,7 +48,7 @@ public sealed class EmbeddedNode : IAsyncDisposable
             ["Logging:LogLevel:Orleans"] = "Error",
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
-        if (time is not null) builder.Services.AddSingleton(time);
+        if (time is not null) builder.Services.AddSingleton(new CallCampaigns.Domain.EngineClock(time)); // the engine's clock only, not Orleans'
         builder.AddCallCampaignsApi();
         var app = builder.Build();
         app.UseCallCampaignsApi();
