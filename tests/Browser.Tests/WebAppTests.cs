@@ -134,6 +134,10 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page was reloaded");
         var final = await client.GetCampaignAsync(id);
         Assert.Equal(8, final["completedCalls"]!.GetValue<int>());
+        var settings = page.Locator("#settings");
+        await Expect(settings.GetByText("A completed campaign cannot be changed.")).ToBeVisibleAsync();
+        await Expect(settings.GetByLabel("Campaign name")).ToBeDisabledAsync();
+        await Expect(settings.GetByRole(AriaRole.Button, new() { Name = "Save changes" })).ToHaveCountAsync(0);
         await WebAppFixture.ScreenshotAsync(page, "03-campaign-completed-live");
     }
 
@@ -239,6 +243,74 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
 
         await page.UnrouteAllAsync();
         await Expect(banner).ToBeHiddenAsync();
+    }
+
+    [Fact]
+    public async Task The_campaign_settings_are_edited_and_a_bad_value_shows_its_field_error()
+    {
+        var (_, key, client) = await app.NewUserAsync();
+        var contacts = await client.CreateContactsAsync(3, numberBase: 800);
+        var now = DateTime.UtcNow;
+        var first = now.AddHours(12).ToString("HH:00", CultureInfo.InvariantCulture);
+        var last = now.AddHours(13).ToString("HH:00", CultureInfo.InvariantCulture);
+        var later = now.AddHours(14).ToString("HH:00", CultureInfo.InvariantCulture);
+        // A one-hour window (UTC) twelve hours away: the campaign is active, but its contacts stay queued.
+        var campaign = await client.CreateCampaignAsync(new
+        {
+            name = "Night window", agentId = "sim-sales-agent", timeZone = "UTC", pacing = "spread", contactIds = contacts,
+            firstCallTime = first, lastCallTime = last,
+        });
+        var id = campaign["id"]!.GetValue<long>();
+        var page = await app.OpenAsync(key);
+        await page.GotoAsync($"/#/campaigns/{id}");
+
+        var head = page.Locator(".detail-head");
+        await Expect(head.GetByRole(AriaRole.Heading, new() { Name = "Night window", Level = 1 })).ToBeVisibleAsync();
+        var friendly = new System.Text.RegularExpressions.Regex(@"^(today|tomorrow) \d\d:\d\d$");
+        await Expect(head.Locator(".head-eta .eta-value")).ToHaveTextAsync(friendly);
+        var queue = page.Locator(".queue-table tbody tr");
+        await Expect(queue).ToHaveCountAsync(3);
+        await Expect(queue.First.Locator(".reason-window-closed .reason-code")).ToHaveTextAsync("window closed");
+        await Expect(queue.First.Locator(".reason-text")).ToContainTextAsync("Outside the calling window; it opens");
+        await Expect(queue.First.Locator(".eta")).ToHaveTextAsync(friendly);
+
+        var settings = page.Locator("#settings");
+        await settings.GetByLabel("Campaign name").FillAsync("Night window, later");
+        await settings.GetByLabel("Last call time").FillAsync(later);
+        await settings.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(head.GetByRole(AriaRole.Heading, new() { Name = "Night window, later", Level = 1 })).ToBeVisibleAsync();
+        await Expect(head).ToContainTextAsync($"Window {first}–{later} UTC");
+        await Expect(settings.GetByLabel("Last call time")).ToHaveValueAsync(later);
+        var saved = await client.GetCampaignAsync(id);
+        Assert.Equal("Night window, later", saved["name"]!.GetValue<string>());
+        Assert.Equal(later, saved["lastCallTime"]!.GetValue<string>());
+        Assert.Equal("active", saved["status"]!.GetValue<string>());
+
+        await settings.GetByLabel("Time zone").FillAsync("Mars/Olympus_Mons");
+        await settings.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(settings.Locator("[data-field=timeZone] .field-error"))
+            .ToHaveTextAsync("Unknown time zone 'Mars/Olympus_Mons': use an IANA name such as Europe/London.");
+        await Expect(settings.GetByLabel("Time zone")).ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.Equal("UTC", (await client.GetCampaignAsync(id))["timeZone"]!.GetValue<string>());
+        await WebAppFixture.ScreenshotAsync(page, "08-campaign-settings-edited");
+    }
+
+    [Fact]
+    public async Task Contacts_waiting_for_the_users_only_line_say_so_in_the_queue()
+    {
+        var (_, key, client) = await app.NewUserAsync(limit: 1);
+        var contacts = await client.CreateContactsAsync(30, numberBase: 900);
+        var campaign = await client.CreateCampaignAsync(new
+        {
+            name = "One line", agentId = "sim-sales-agent", firstCallTime = "00:00", lastCallTime = "00:00", pacing = "asap", contactIds = contacts,
+        });
+        var page = await app.OpenAsync(key);
+        await page.GotoAsync($"/#/campaigns/{campaign["id"]!.GetValue<long>()}");
+
+        // While the one line is busy, everyone after it waits for that slot (the page follows the calls live).
+        var waiting = page.Locator(".queue-table .reason-user-limit", new() { Has = page.Locator(".reason-code", new() { HasText = "your limit" }) }).First;
+        await Expect(waiting).ToContainTextAsync("of 1 of your call slots are in use", new() { Timeout = 60_000 });
+        await WebAppFixture.ScreenshotAsync(page, "09-queue-waiting-for-the-users-limit");
     }
 
     /// <summary>A link of the main navigation (the sidebar, or the top bar at phone width).</summary>

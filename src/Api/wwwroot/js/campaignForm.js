@@ -119,14 +119,32 @@ export function campaignForm({ mode = 'create', campaign = null, defaultName = '
         ? { maxAttempts, delayMinutes: Number(delay.value || 0), on: onChecks.map((l) => l.querySelector('input')).filter((i) => i.checked).map((i) => i.value) }
         : { maxAttempts: 1, delayMinutes: 0, on: [] },
     };
-    if (mode === 'create') {
-      v.startDate = startDate.value || null;
-      if (!v.description) v.description = null;
-      if (!v.nextAction) v.nextAction = null;
-    }
-    if (endDate.value) v.endDate = endDate.value;
-    else if (mode === 'create') v.endDate = null;
+    if (mode === 'edit') return changes(v);
+    v.startDate = startDate.value || null;
+    v.endDate = endDate.value || null;
+    if (!v.description) v.description = null;
+    if (!v.nextAction) v.nextAction = null;
     return v;
+  }
+
+  /**
+   * An edit (PATCH) carries only what differs from the campaign, so a setting nobody touched is never checked again
+   * (an agent since removed, say); an emptied end date is sent as "" (removes it), an emptied name or zone is left out.
+   */
+  function changes(v) {
+    const out = {};
+    const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+    for (const key of ['name', 'agentId', 'firstCallTime', 'lastCallTime', 'timeZone', 'pacing']) {
+      if (v[key] !== null && !same(v[key], c[key])) out[key] = v[key];
+    }
+    for (const key of ['description', 'nextAction']) {
+      if (!same(v[key] || null, c[key] || null)) out[key] = v[key];
+    }
+    if (!same(endDate.value || null, c.endDate || null)) out.endDate = endDate.value || '';
+    const current = c.retry ?? { maxAttempts: 1, delayMinutes: 0, on: [] };
+    const normal = (r) => (r.maxAttempts > 1 ? { maxAttempts: r.maxAttempts, delayMinutes: r.delayMinutes, on: [...(r.on ?? [])].sort() } : { maxAttempts: 1 });
+    if (!same(normal(v.retry), normal(current))) out.retry = v.retry;
+    return out;
   }
 
   return { element, values, focus: () => name.focus() };

@@ -50,6 +50,8 @@ export function svg(tag, attrs = {}, ...children) {
 const dateFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric' });
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
 
 export const fmt = {
   date: (iso) => (iso ? dateFormat.format(new Date(iso)) : '—'),
@@ -59,6 +61,24 @@ export const fmt = {
     if (!iso) return '—';
     const d = new Date(iso);
     return d.toDateString() === new Date().toDateString() ? timeFormat.format(d) : dateTimeFormat.format(d);
+  },
+  /**
+   * A moment to come, as people say it, in the browser's time: "now", "in 3 min" (within the hour), "today 09:00",
+   * "tomorrow 09:00", "Mon 30 Nov 09:00"; past moments read like when().
+   */
+  friendly(iso, now = Date.now()) {
+    if (!iso) return '—';
+    const d = new Date(iso);
+    const ms = d.getTime() - now;
+    if (ms < -60_000) return fmt.when(iso);
+    if (ms < 45_000) return 'now';
+    if (ms < 3_600_000) return `in ${Math.round(ms / 60_000)} min`;
+    const clock = clockFormat.format(d);
+    const day = new Date(now);
+    if (d.toDateString() === day.toDateString()) return `today ${clock}`;
+    day.setDate(day.getDate() + 1);
+    if (d.toDateString() === day.toDateString()) return `tomorrow ${clock}`;
+    return `${dayFormat.format(d)} ${clock}`;
   },
   /** "in 15 min", "2 h ago", "now". */
   relative(iso, now = Date.now()) {

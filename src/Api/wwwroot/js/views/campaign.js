@@ -48,6 +48,7 @@ export async function campaignView(container, { params, query }) {
         h('div', { class: 'title-row' }, h('h1', { text: campaign.name }), badge(campaign.status), liveState),
         h('p', { class: 'subtle' },
           `Agent: ${agents.get(campaign.agentId) ?? campaign.agentId} · Created ${fmt.date(campaign.createdAt)} · Window ${campaign.firstCallTime}–${campaign.lastCallTime} ${campaign.timeZone} · ${campaign.pacing === 'asap' ? 'as fast as possible' : 'spread evenly'}`),
+        headEta(),
         campaign.description ? h('p', { class: 'description', text: campaign.description }) : null,
         campaign.statusReason ? h('p', { class: 'alert alert-warn', text: campaign.statusReason }) : null),
       campaignActions(campaign, {
@@ -60,9 +61,18 @@ export async function campaignView(container, { params, query }) {
       }));
   }
 
+  /** When the campaign should be done: the campaign's own estimate (the analytics' while an older node answers). */
+  const etaOf = () => campaign.estimatedCompletionAt ?? analytics?.estimatedCompletionAt ?? null;
+
+  function headEta() {
+    const eta = etaOf();
+    if (campaign.status === 'completed' || campaign.status === 'cancelled') return null;
+    return h('p', { class: 'head-eta' }, 'Estimated completion: ',
+      eta ? [h('strong', { class: 'eta-value', text: fmt.friendly(eta) }), alsoRelative(eta)] : h('strong', { class: 'eta-value', text: campaign.status === 'paused' ? 'paused' : '—' }));
+  }
+
   function renderSummary() {
     const { done, total, ratio } = progressOf(campaign);
-    const eta = analytics?.estimatedCompletionAt;
     append(clear(summary), 
       h('div', { class: 'progress-row progress-row-large' },
         progressBar(ratio, { label: 'Campaign progress' }),
@@ -75,9 +85,8 @@ export async function campaignView(container, { params, query }) {
         campaign.cancelledCalls ? h('span', { class: 'stat' }, 'Cancelled: ', h('strong', { text: String(campaign.cancelledCalls) })) : null),
       h('p', { class: 'next-call' },
         campaign.nextCallAt && !['completed', 'cancelled', 'paused'].includes(campaign.status)
-          ? [`Next call: ${fmt.when(campaign.nextCallAt)} (`, relativeTime(campaign.nextCallAt), ')  ·  ']
-          : null,
-        eta ? ['Estimated completion: ', h('strong', { text: fmt.when(eta) }), ' (', relativeTime(eta), ')'] : campaign.status === 'completed' ? 'All calls done.' : 'Estimated completion: —'));
+          ? [`Next call: ${fmt.friendly(campaign.nextCallAt)}`, alsoRelative(campaign.nextCallAt)]
+          : campaign.status === 'completed' ? 'All calls done.' : null));
   }
 
   function renderFigures() {
@@ -87,7 +96,7 @@ export async function campaignView(container, { params, query }) {
       tile('Success rate', a ? fmt.percent(a.successRate) : '—', a ? `${a.successful} of ${a.completed} ended calls` : ''),
       tile('Average duration', a ? fmt.duration(a.averageDurationSeconds) : '—', 'connected calls'),
       tile('Total cost', a ? fmt.money(a.totalCost) : '—', 'every attempt'),
-      tile('Estimated completion', a?.estimatedCompletionAt ? fmt.when(a.estimatedCompletionAt) : '—', a?.estimatedCompletionAt ? fmt.relative(a.estimatedCompletionAt) : campaign.status === 'completed' ? 'done' : ''));
+      tile('Estimated completion', etaOf() ? fmt.friendly(etaOf()) : '—', etaOf() ? fmt.relative(etaOf()) : campaign.status === 'completed' ? 'done' : ''));
   }
 
   function renderCharts() {
@@ -110,9 +119,10 @@ export async function campaignView(container, { params, query }) {
       append(queueBody, table(['#', 'Contact', 'Estimated call', 'Waiting because', 'Attempts'], page.items.map((item) => [
         h('span', { class: 'position', text: item.position ?? '—' }),
         contactCell(item),
-        item.estimatedCallAt ? h('span', {}, fmt.when(item.estimatedCallAt), h('br'), h('small', { class: 'subtle', text: fmt.relative(item.estimatedCallAt) })) : '—',
-        item.waitingReason ? h('span', { class: `reason reason-${item.waitingReason.code}` }, item.waitingReason.text,
-          item.waitingReason.until ? h('small', { class: 'subtle', text: ` until ${fmt.when(item.waitingReason.until)}` }) : null) : '—',
+        item.estimatedCallAt
+          ? h('time', { class: 'eta', datetime: item.estimatedCallAt, title: new Date(item.estimatedCallAt).toLocaleString() }, fmt.friendly(item.estimatedCallAt))
+          : h('span', { class: 'subtle', text: '—' }),
+        reasonCell(item.waitingReason),
         String(item.attempts),
       ]), 'queue-table'), pagerFor(page, QUEUE_PAGE, queuePage, (p) => { queuePage = p; loadQueue(); }));
     } catch (e) {
@@ -171,12 +181,15 @@ export async function campaignView(container, { params, query }) {
     el.addEventListener('submit', async (e) => {
       e.preventDefault();
       clear(message);
+      showFieldErrors(el, null);
       try {
         campaign = await busy(save, 'Saving…', () => api(`/api/campaigns/${id}`, { method: 'PATCH', json: form.values() }));
         toast('Settings saved.', 'success');
-        renderHead();
-        renderSummary();
+        renderAll();
+        renderSettings(); // the saved values become the form's starting point
+        refresh();
       } catch (err) {
+        if (err.status === 409) refresh(); // finished meanwhile: the form is shown disabled
         showFieldErrors(el, err);
         append(message, errorBox(err));
       }
@@ -259,6 +272,25 @@ const recordingOf = (item) => {
   const url = item.recordingUrl ?? item.recording ?? null;
   return typeof url === 'string' && /^https?:\/\//i.test(url) ? url : null;
 };
+
+/** " (in 3 h 10 min)" after a friendly time that does not already say how far off it is. */
+function alsoRelative(iso) {
+  const said = fmt.friendly(iso);
+  return said === 'now' || said.startsWith('in ') ? null : [' (', relativeTime(iso), ')'];
+}
+
+const REASON_LABELS = {
+  next: 'next', 'window-closed': 'window closed', scheduled: 'scheduled', 'user-limit': 'your limit',
+  'system-limit': 'system limit', paused: 'paused', 'retry-delay': 'retry later',
+};
+
+/** Why a queued contact waits: a small coloured label for the code and the API's sentence. */
+function reasonCell(reason) {
+  if (!reason) return h('span', { class: 'subtle', text: '—' });
+  return h('span', { class: `reason reason-${reason.code}`, dataset: { code: reason.code } },
+    h('span', { class: 'reason-code', text: REASON_LABELS[reason.code] ?? reason.code }), ' ',
+    h('span', { class: 'reason-text', text: reason.text }));
+}
 
 function contactCell(item) {
   return h('span', { class: 'contact-cell' }, h('strong', { text: item.contactName || 'Unnamed' }), h('small', { class: 'subtle', text: item.phoneNumber }));
