@@ -1,4 +1,5 @@
 using CallCampaigns.Domain;
+using CallCampaigns.Domain.Contacts;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Users;
 using Microsoft.Extensions.Hosting;
@@ -9,7 +10,7 @@ namespace CallCampaigns.Silo;
 
 /// <summary>
 /// Runs before the silo starts: applies the schemas (the clustering tables must exist before the silo joins),
-/// writes the default system limit once, and creates the demo user when there is one.
+/// writes the default system limit once, creates the demo user when there is one, and loads the phone number rules.
 /// </summary>
 internal sealed class NodePreparation(
     LedgerMigrator migrator,
@@ -24,6 +25,7 @@ internal sealed class NodePreparation(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        var numbers = Task.Run(PhoneNumberRules.Warm, cancellationToken);
         if (storage.Value.MigrateOnStart) await migrator.MigrateAsync(cancellationToken);
         var now = UnixMs.From(time.GetUtcNow());
         await users.EnsureSystemSettingsAsync(limits.Value.SystemConcurrency, now);
@@ -32,6 +34,8 @@ internal sealed class NodePreparation(
             await users.CreateAsync(DemoUserId, "Demo user", limits.Value.DefaultUserConcurrency, NodeSecrets.Hash(demoKey), now);
             logger.LogInformation("Created the demo user {UserId}", DemoUserId);
         }
+
+        await numbers;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -33,6 +33,7 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
     {
         var now = time.GetUtcNow();
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var fileBytes = file.CanSeek ? file.Length : 0;
         using var reader = new StreamReader(new GuardedStream(file, options.Value.MaxFileBytes), new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
         using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
         {
@@ -51,7 +52,7 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
             var priorities = new List<int> { -1 }; // by row number (1-based); -1: the row does not join
             await session.StartAsync(campaignId, fileName);
 
-            var (total, seen) = (0, new Dictionary<long, int>());
+            var (total, seen) = (0, new HashSet<long>()); // numbers so far, as integers: the one per-row structure kept
             var staged = new List<StagedRow>(options.Value.BatchSize);
             var errors = new List<RowError>();
             var writing = Task.CompletedTask; // the previous batch's bulk write, overlapping the reading of this one
@@ -61,13 +62,12 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
                 priorities.Add(-1);
                 var (valid, error) = ImportRowRules.Check(row, defaults.Value.DefaultRegion);
                 if (valid is null) errors.Add(new RowError(row.Number, Trim(row.Phone), error!, IsDuplicate: false));
-                else if (seen.TryGetValue(long.Parse(valid.E164.AsSpan(1), CultureInfo.InvariantCulture), out var first))
+                else if (!seen.Add(long.Parse(valid.E164.AsSpan(1), CultureInfo.InvariantCulture)))
                 {
-                    errors.Add(new RowError(row.Number, valid.E164, $"duplicate in file (first on row {first})", IsDuplicate: true));
+                    errors.Add(new RowError(row.Number, valid.E164, ImportSession.DuplicateInFile, IsDuplicate: true));
                 }
                 else
                 {
-                    seen[long.Parse(valid.E164.AsSpan(1), CultureInfo.InvariantCulture)] = row.Number;
                     var stagedRow = Stage(valid);
                     priorities[row.Number] = stagedRow.Priority;
                     staged.Add(stagedRow);
@@ -75,6 +75,7 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
 
                 if (staged.Count >= options.Value.BatchSize)
                 {
+                    if (total == staged.Count + errors.Count) SizeForTheWholeFile(csv, fileBytes, total, seen, priorities);
                     await writing;
                     writing = FlushAsync(session, staged, errors, cancellationToken);
                     (staged, errors) = (new List<StagedRow>(options.Value.BatchSize), []);
@@ -85,6 +86,7 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
             await writing;
 
             if (total == 0) throw new RejectedFileException("The file has a header but no rows.");
+            seen = null;
             await FlushAsync(session, staged, errors, cancellationToken);
             var read = clock.Elapsed;
             progress?.Invoke(new ImportProgress("joining", total));
@@ -103,6 +105,19 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
         {
             throw new RejectedFileException($"The file cannot be read as CSV: {e.Message.Split('\n')[0]}");
         }
+    }
+
+    /// <summary>
+    /// After the first batch, sizes the per-row structures for the whole file (its length over the bytes per row so
+    /// far), so that a large file does not hold two copies of them while they grow.
+    /// </summary>
+    private static void SizeForTheWholeFile(CsvReader csv, long fileBytes, int rows, HashSet<long> seen, List<int> priorities)
+    {
+        var read = csv.Parser.CharCount;
+        if (fileBytes <= 0 || read <= 0) return;
+        var expected = (int)Math.Min(fileBytes * 1.05 * rows / read, 20_000_000);
+        seen.EnsureCapacity(expected);
+        priorities.EnsureCapacity(expected + 1);
     }
 
     private static async Task<IReadOnlyList<ColumnRole>> ReadHeaderAsync(CsvReader csv)
@@ -172,6 +187,7 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
         ImportSession session, long campaignId, CampaignRow campaign, bool isNew, List<int> priorities, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
+        await session.NameFirstRowsOfDuplicatesAsync();
         if (!isNew)
         {
             foreach (var row in await session.SetAsideAlreadyInCampaignAsync(campaignId)) priorities[row] = -1;
@@ -188,10 +204,15 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
         if (campaign.Pacing == Pacing.Spread)
         {
             // Dispatch order: priority descending, then row; sorted on one key (priority high bits, row low bits).
-            var order = Enumerable.Range(1, priorities.Count - 1).Where(row => priorities[row] >= 0).ToArray();
-            Array.Sort(order.Select(row => ((long)(int.MaxValue - priorities[row]) << 32) | (uint)row).ToArray(), order);
-            var times = SpreadPlanner.Plan(campaign.Window(), order.Length, now);
-            notBefore = order.Select((row, i) => (row, UnixMs.From(times[i])));
+            var order = new long[priorities.Count(p => p >= 0)];
+            for (int row = 1, next = 0; row < priorities.Count; row++)
+            {
+                if (priorities[row] >= 0) order[next++] = ((long)(int.MaxValue - priorities[row]) << 32) | (uint)row;
+            }
+
+            Array.Sort(order);
+            var (begin, interval) = SpreadPlanner.Layout(campaign.Window(), order.Length, now);
+            notBefore = order.Select((key, i) => ((int)(key & uint.MaxValue), UnixMs.From(begin + (interval * i))));
         }
 
         return await session.AddItemsAsync(campaignId, notBefore, cancellationToken);

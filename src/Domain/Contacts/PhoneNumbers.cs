@@ -7,6 +7,9 @@ public static class PhoneNumberRules
 {
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
 
+    /// <summary>Loads the number metadata and its patterns now, so the first contact or import does not wait for them.</summary>
+    public static void Warm() => Normalise("+1 415 555 0100", "US");
+
     /// <summary>
     /// The number in E.164 form, or the reason it cannot be called. <paramref name="region"/> (ISO 3166 alpha-2)
     /// reads numbers written without a country code.

@@ -44,6 +44,9 @@ public sealed class ImportSession : IAsyncDisposable
         _now = now;
     }
 
+    /// <summary>The reason a row repeating an earlier row's number is skipped, until the import names that row.</summary>
+    public const string DuplicateInFile = "duplicate in file";
+
     public long ImportId { get; private set; }
 
     public static async Task<ImportSession> BeginAsync(LedgerDatabase database, string userId, long now, CancellationToken cancellationToken)
@@ -86,6 +89,17 @@ public sealed class ImportSession : IAsyncDisposable
         return BulkWriter.WriteAsync(_connection, _transaction, "import_errors", ErrorColumns,
             errors.Select(e => new object?[] { ImportId, e.RowNumber, e.PhoneNumber, e.Reason }), cancellationToken);
     }
+
+    /// <summary>Names, in each "duplicate in file" row's reason, the row that had the number first (the one staged).</summary>
+    public Task NameFirstRowsOfDuplicatesAsync() =>
+        _connection.ExecuteAsync(
+            $"""
+            UPDATE import_errors SET reason = '{DuplicateInFile} (first on row ' || first.row_number || ')'
+            FROM import_rows AS first
+            WHERE import_errors.import_id = @ImportId AND import_errors.reason = '{DuplicateInFile}'
+              AND first.phone = import_errors.phone_number
+            """,
+            new { ImportId }, _transaction);
 
     /// <summary>Sets aside (as duplicates) the staged rows whose contact is already in the campaign; returns their row numbers.</summary>
     public async Task<IReadOnlyList<int>> SetAsideAlreadyInCampaignAsync(long campaignId)
