@@ -1,6 +1,6 @@
-using CallCampaigns.Domain;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using CallCampaigns.Domain;
 using CallCampaigns.Domain.Calls;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

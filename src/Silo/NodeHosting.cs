@@ -1,6 +1,6 @@
-using CallCampaigns.Domain;
 using System.Net;
 using CallCampaigns.Bolna;
+using CallCampaigns.Domain;
 using CallCampaigns.Grains;
 using CallCampaigns.Grains.Calls;
 using CallCampaigns.Grains.Campaigns;

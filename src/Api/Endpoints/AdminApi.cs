@@ -1,7 +1,7 @@
-using CallCampaigns.Domain;
 using System.Text.RegularExpressions;
 using CallCampaigns.Api.Auth;
 using CallCampaigns.Api.Contracts;
+using CallCampaigns.Domain;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Users;

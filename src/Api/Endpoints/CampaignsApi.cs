@@ -1,9 +1,9 @@
-using CallCampaigns.Domain;
 using System.Security.Claims;
 using CallCampaigns.Api.Auth;
 using CallCampaigns.Api.Contracts;
 using CallCampaigns.Api.Forecasts;
 using CallCampaigns.Bolna;
+using CallCampaigns.Domain;
 using CallCampaigns.Domain.Campaigns;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Campaigns;

@@ -1,8 +1,8 @@
-using CallCampaigns.Domain;
 using System.Security.Claims;
 using System.Text.Json;
 using CallCampaigns.Api.Auth;
 using CallCampaigns.Api.Contracts;
+using CallCampaigns.Domain;
 using CallCampaigns.Domain.Contacts;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Contacts;

@@ -1,4 +1,3 @@
-using CallCampaigns.Domain;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
@@ -7,6 +6,7 @@ using CallCampaigns.Api.Auth;
 using CallCampaigns.Api.Contracts;
 using CallCampaigns.Api.Imports;
 using CallCampaigns.Bolna;
+using CallCampaigns.Domain;
 using CallCampaigns.Domain.Campaigns;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Campaigns;

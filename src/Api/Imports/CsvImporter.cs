@@ -1,7 +1,7 @@
-using CallCampaigns.Domain;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CallCampaigns.Domain;
 using CallCampaigns.Domain.Campaigns;
 using CallCampaigns.Domain.Imports;
 using CallCampaigns.Domain.Scheduling;

@@ -1,5 +1,5 @@
-using CallCampaigns.Domain;
 using CallCampaigns.Bolna;
+using CallCampaigns.Domain;
 using CallCampaigns.Ledger.Calls;
 using CallCampaigns.Ledger.Infrastructure;
 

@@ -1,10 +1,10 @@
 using CallCampaigns.Domain;
 using CallCampaigns.Domain.Scheduling;
 using CallCampaigns.Ledger.Campaigns;
-using Orleans.Utilities;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Queue;
 using CallCampaigns.Ledger.Slots;
+using Orleans.Utilities;
 
 namespace CallCampaigns.Grains.Campaigns;
 
