@@ -146,9 +146,10 @@ public static class CampaignsApi
         if (status is not null && !ItemStatus.All.Contains(status)) return Problems.Invalid("status", $"Must be one of {string.Join(", ", ItemStatus.All)}.");
         if (await campaigns.GetForUserAsync(caller.UserId(), id) is not { } campaign) return Problems.NotFound($"No campaign {id}.");
         var (p, size) = Paging.Of(page, pageSize);
-        var (items, total) = await queue.ListAsync(id, status, p, size, UnixMs.From(time.GetUtcNow()));
+        var now = time.GetUtcNow();
+        var (items, total) = await queue.ListAsync(id, status, p, size, UnixMs.From(now));
         var queuedThrough = p * size; // queued items come first: the forecast needs every one up to this page
-        var forecast = items.Any(i => i.Status == ItemStatus.Queued) ? await forecasts.QueueAsync(campaign, queuedThrough) : null;
+        var forecast = items.Any(i => i.Status == ItemStatus.Queued) ? await forecasts.QueueAsync(campaign, queuedThrough, now) : null;
         var listed = items.Select(row => QueueItem.From(row, forecast?.GetValueOrDefault(row.Id))).ToArray();
         return TypedResults.Ok(new Paged<QueueItem>(listed, total, p, size));
     }

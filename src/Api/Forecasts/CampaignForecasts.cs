@@ -29,10 +29,12 @@ public sealed class CampaignForecasts(ForecastStore store, EngineClock time, IOp
             UnixMs.ToTime(inputs.LastNotBefore));
     }
 
-    /// <summary>The forecast of each of the first <paramref name="count"/> queued items, by id, in dispatch order.</summary>
-    public async Task<IReadOnlyDictionary<long, ItemForecast>> QueueAsync(CampaignRow campaign, int count)
+    /// <summary>
+    /// The forecast of each of the first <paramref name="count"/> queued items, by id, in dispatch order as at
+    /// <paramref name="now"/> (the moment the listing was read at, so both agree on what is due).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, ItemForecast>> QueueAsync(CampaignRow campaign, int count, DateTimeOffset now)
     {
-        var now = time.GetUtcNow();
         var queued = await store.QueuedAsync(campaign.Id, UnixMs.From(now), count);
         if (queued.Count == 0) return new Dictionary<long, ItemForecast>();
         var (inputs, slots, callLength) = await ReadAsync(campaign);

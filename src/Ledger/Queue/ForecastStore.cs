@@ -19,7 +19,8 @@ public sealed class QueuedSlot
 /// <summary>Reads for queue forecasts (positions, estimated call times, waiting reasons, completion).</summary>
 public sealed class ForecastStore(LedgerDatabase database)
 {
-    private const int RecentCalls = 500;
+    /// <summary>Ended calls an average call length is taken over: enough for an estimate, cheap on a campaign of millions.</summary>
+    private const int SampledCalls = 500;
 
     public async Task<ForecastInputs> InputsAsync(long campaignId, string userId)
     {
@@ -42,16 +43,21 @@ public sealed class ForecastStore(LedgerDatabase database)
         var waitingLimits = waiting.Select(w => (int)w.Limit).ToList();
         if (own.UserId is null) waitingLimits.Add((int)limits.UserLimit);
 
-        // The campaign's own calls say how long a call holds a slot; until it has some, the user's recent calls do.
+        // The campaign's own calls say how long a call holds a slot; until it has some, its user's other campaigns' do.
+        const string Ended = "status IN ('completed', 'failed') AND started_at IS NOT NULL AND ended_at IS NOT NULL";
         var average = await connection.ExecuteScalarAsync<double?>(
-                "SELECT avg((ended_at - started_at) / 1000.0) FROM queue_items WHERE campaign_id = @campaignId AND status IN ('completed', 'failed') AND started_at IS NOT NULL AND ended_at IS NOT NULL",
+                $"""
+                SELECT avg(seconds) FROM (
+                    SELECT (ended_at - started_at) / 1000.0 AS seconds FROM queue_items
+                    WHERE campaign_id = @campaignId AND {Ended} LIMIT {SampledCalls}) AS sampled
+                """,
                 new { campaignId })
             ?? await connection.ExecuteScalarAsync<double?>(
                 $"""
                 SELECT avg(seconds) FROM (
                     SELECT (ended_at - started_at) / 1000.0 AS seconds FROM queue_items
-                    WHERE user_id = @userId AND status IN ('completed', 'failed') AND started_at IS NOT NULL AND ended_at IS NOT NULL
-                    ORDER BY ended_at DESC LIMIT {RecentCalls}) AS recent
+                    WHERE campaign_id IN (SELECT id FROM campaigns WHERE user_id = @userId ORDER BY id DESC LIMIT 20) AND {Ended}
+                    LIMIT {SampledCalls}) AS sampled
                 """,
                 new { userId });
         var inFlight = (await connection.QueryAsync<long>(
