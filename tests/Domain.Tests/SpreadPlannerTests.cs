@@ -14,12 +14,18 @@ public sealed class SpreadPlannerTests
     }
 
     [Fact]
-    public void A_campaign_started_mid_window_spreads_over_what_is_left_of_it()
+    public void A_campaign_started_mid_window_keeps_the_days_plan_and_what_has_passed_is_due_at_once()
     {
-        var times = SpreadPlanner.Plan(NineToSix, 2, new DateTimeOffset(2026, 11, 25, 16, 0, 0, TimeSpan.Zero));
-        Assert.Equal(new DateTimeOffset(2026, 11, 25, 16, 0, 0, TimeSpan.Zero), times[0]);
-        Assert.Equal(new DateTimeOffset(2026, 11, 25, 17, 0, 0, TimeSpan.Zero), times[1]);
+        var times = SpreadPlanner.Plan(NineToSix, 3, new DateTimeOffset(2026, 11, 25, 16, 0, 0, TimeSpan.Zero));
+        Assert.Equal(
+            [new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 25, 15, 0, 0, TimeSpan.Zero)],
+            times);
     }
+
+    [Fact]
+    public void A_campaign_starting_on_a_later_day_is_spread_over_that_days_window() =>
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero),
+            SpreadPlanner.Plan(NineToSix with { StartDate = new DateOnly(2026, 11, 27) }, 3, new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero))[1]);
 
     [Fact]
     public void A_campaign_created_after_the_window_closed_spreads_over_the_next_day() =>
@@ -48,10 +54,10 @@ public sealed class CompletionEstimateTests
 public sealed class SpreadLayoutTests
 {
     [Fact]
-    public void A_re_plan_spreads_what_is_left_over_the_rest_of_the_current_window()
+    public void The_layout_is_the_window_start_and_its_length_over_the_items()
     {
-        var window = new CallWindow(new TimeOnly(9, 0), new TimeOnly(18, 0), "UTC", new DateOnly(2026, 11, 25), null);
-        var (begin, interval) = SpreadPlanner.Layout(window, 4, new DateTimeOffset(2026, 11, 25, 14, 0, 0, TimeSpan.Zero));
-        Assert.Equal((new DateTimeOffset(2026, 11, 25, 14, 0, 0, TimeSpan.Zero), TimeSpan.FromHours(1)), (begin, interval));
+        var window = new CallWindow(new TimeOnly(22, 0), new TimeOnly(2, 0), "UTC", new DateOnly(2026, 11, 25), null);
+        var (begin, interval) = SpreadPlanner.Layout(window, 8, new DateTimeOffset(2026, 11, 25, 23, 0, 0, TimeSpan.Zero));
+        Assert.Equal((new DateTimeOffset(2026, 11, 25, 22, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(30)), (begin, interval));
     }
 }

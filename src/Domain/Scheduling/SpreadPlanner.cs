@@ -1,9 +1,11 @@
 namespace CallCampaigns.Domain.Scheduling;
 
 /// <summary>
-/// Spread pacing: items are given evenly spaced "not before" times over the window they start in.
-/// Item i of n gets <c>opening start + i × (opening length / n)</c>; the opening is the one current at
-/// <c>from</c> (its remaining part when it is already open) or the next one.
+/// Spread pacing, as specified: item i of n gets the "not before" time <c>window start + i × (window length / n)</c>,
+/// over the opening that is current at <c>from</c> (the start date's, when the campaign starts on a later day).
+/// When the plan is made mid-window, the items whose time has passed are due at once; once that day's window has
+/// closed, the plan is laid over the next opening instead. Work a day's window cannot finish continues at the next
+/// opening, in the same order (the not-before times only say "not before").
 /// </summary>
 public static class SpreadPlanner
 {
@@ -24,7 +26,6 @@ public static class SpreadPlanner
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (count == 0 || window.CurrentOrNextOpening(from) is not { } opening) return (from, TimeSpan.Zero);
-        var begin = opening.Opens > from ? opening.Opens : from;
-        return (begin, (opening.Closes - begin) / count);
+        return (opening.Opens, (opening.Closes - opening.Opens) / count);
     }
 }

@@ -60,10 +60,14 @@ public sealed class ClusterModeTests(PostgresFixture postgres) : IAsyncLifetime
             agentId = FakeBolna.AgentId, firstCallTime = "00:00", lastCallTime = "00:00", pacing = "asap", contactIds = contacts,
         }))["id"]!.GetValue<long>();
 
-        var listening = onSecond.ListenAsync(id, (name, data) => name == "campaign" && (string?)data["status"] == "completed", TimeSpan.FromSeconds(60));
-        await Task.Delay(300);
+        var subscribed = new TaskCompletionSource();
+        var listening = onSecond.ListenAsync(id, (name, data) =>
+        {
+            subscribed.TrySetResult(); // the stream's first event comes once it has subscribed
+            return name == "campaign" && (string?)data["status"] == "completed";
+        }, TimeSpan.FromSeconds(60));
+        await subscribed.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await onFirst.PostAsync($"api/campaigns/{id}/pause", null);
-        await Task.Delay(300);
         await onFirst.PostAsync($"api/campaigns/{id}/resume", null);
         var events = await listening;
 
