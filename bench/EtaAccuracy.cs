@@ -71,7 +71,7 @@ internal static class EtaAccuracy
         var estimates = new Dictionary<long, DateTimeOffset>();
         foreach (var (client, id) in campaigns)
         {
-            foreach (var item in await client.ListItemsAsync(id)) estimates[item["id"]!.GetValue<long>()] = Time(item["estimatedCallAt"])!.Value;
+            foreach (var item in await client.ListItemsAsync(id)) estimates[item["id"]!.GetValue<long>()] = CampaignsClient.Time(item["estimatedCallAt"])!.Value;
         }
 
         Console.WriteLine($"ETA accuracy: {estimates.Count} items in {campaigns.Count} campaigns of {Users.Length} users (limits {string.Join("/", Users.Select(u => u.Limit))}, system {systemLimit}), calls of {talkSeconds} s; window opens {opens:HH:mm:ss} UTC, estimates taken at {snapshot:HH:mm:ss}");
@@ -88,7 +88,7 @@ internal static class EtaAccuracy
             foreach (var item in await client.ListItemsAsync(id))
             {
                 var estimate = estimates[item["id"]!.GetValue<long>()];
-                var started = Time(item["startedAt"])!.Value;
+                var started = CampaignsClient.Time(item["startedAt"])!.Value;
                 var lead = (estimate - snapshot).TotalSeconds;
                 var error = (started - estimate).TotalSeconds;
                 errors.Add(error);
@@ -118,5 +118,4 @@ internal static class EtaAccuracy
         contactIds = contacts,
     };
 
-    private static DateTimeOffset? Time(JsonNode? node) => node is null ? null : DateTimeOffset.Parse(node.GetValue<string>(), CultureInfo.InvariantCulture);
 }

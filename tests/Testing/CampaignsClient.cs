@@ -138,5 +138,9 @@ public sealed class CampaignsClient(Uri baseUrl, string apiKey) : IDisposable
         return max;
     }
 
+    /// <summary>A time in a response (ISO 8601, UTC), or null.</summary>
+    public static DateTimeOffset? Time(JsonNode? node) =>
+        node is null ? null : DateTimeOffset.Parse(node.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+
     public void Dispose() => _http.Dispose();
 }

@@ -20,7 +20,6 @@ public sealed class CampaignLifecycleTests
         contactIds = contacts,
     };
 
-    private static DateTimeOffset? Time(JsonNode? node) => node is null ? null : DateTimeOffset.Parse(node.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Code(JsonObject item) => item["waitingReason"]!["code"]!.GetValue<string>();
 
@@ -41,7 +40,7 @@ public sealed class CampaignLifecycleTests
         Assert.Equal([contacts[1], contacts[3], contacts[0], contacts[2]], queued.Select(i => i["contactId"]!.GetValue<long>()));
         Assert.Equal([1, 2, 3, 4], queued.Select(i => i["position"]!.GetValue<int>()));
         Assert.All(queued, i => Assert.Equal("user-limit", Code(i)));
-        var estimates = queued.Select(i => Time(i["estimatedCallAt"])!.Value).ToArray();
+        var estimates = queued.Select(i => CampaignsClient.Time(i["estimatedCallAt"])!.Value).ToArray();
         Assert.Equal(estimates.Order(), estimates);
         Assert.True(estimates[0] > TenAm, "the first waits for the call on the line");
 
@@ -63,14 +62,14 @@ public sealed class CampaignLifecycleTests
         await using var node = await ScheduledNode.StartAsync(TenAm.AddHours(-2));
         long[] contacts = [await node.ContactAsync(), await node.ContactAsync(), await node.ContactAsync()];
         var campaign = await node.CampaignAsync(Campaign(contacts, pacing: "spread"));
-        Assert.Equal([TenAm.AddHours(-1), TenAm.AddHours(2), TenAm.AddHours(5)], (await node.QueuedAsync(campaign)).Select(i => Time(i["scheduledFor"])!.Value));
+        Assert.Equal([TenAm.AddHours(-1), TenAm.AddHours(2), TenAm.AddHours(5)], (await node.QueuedAsync(campaign)).Select(i => CampaignsClient.Time(i["scheduledFor"])!.Value));
 
         var edited = await node.User.SendAsync(HttpMethod.Patch, $"api/campaigns/{campaign}", new { firstCallTime = "10:00", lastCallTime = "13:00", name = "Morning push" });
         Assert.Equal(("Morning push", "10:00", "13:00"), (edited["name"]!.GetValue<string>(), edited["firstCallTime"]!.GetValue<string>(), edited["lastCallTime"]!.GetValue<string>()));
         var queued = await node.QueuedAsync(campaign);
-        Assert.Equal([TenAm, TenAm.AddHours(1), TenAm.AddHours(2)], queued.Select(i => Time(i["scheduledFor"])!.Value));
-        Assert.Equal([TenAm, TenAm.AddHours(1), TenAm.AddHours(2)], queued.Select(i => Time(i["estimatedCallAt"])!.Value));
-        Assert.All(queued, i => Assert.Equal(("window-closed", TenAm), (Code(i), Time(i["waitingReason"]!["until"]))));
+        Assert.Equal([TenAm, TenAm.AddHours(1), TenAm.AddHours(2)], queued.Select(i => CampaignsClient.Time(i["scheduledFor"])!.Value));
+        Assert.Equal([TenAm, TenAm.AddHours(1), TenAm.AddHours(2)], queued.Select(i => CampaignsClient.Time(i["estimatedCallAt"])!.Value));
+        Assert.All(queued, i => Assert.Equal(("window-closed", TenAm), (Code(i), CampaignsClient.Time(i["waitingReason"]!["until"]))));
 
         var bad = await node.User.Http.PatchAsJsonAsync($"api/campaigns/{campaign}", new { firstCallTime = "25:00", timeZone = "Mars/Olympus" });
         var problem = await bad.Content.ReadFromJsonAsync<JsonObject>();
@@ -129,7 +128,7 @@ public sealed class CampaignLifecycleTests
             await Task.Delay(20);
         }
 
-        Assert.Equal(("retry-delay", TenAm.AddMinutes(30)), (Code(item), Time(item["waitingReason"]!["until"])));
+        Assert.Equal(("retry-delay", TenAm.AddMinutes(30)), (Code(item), CampaignsClient.Time(item["waitingReason"]!["until"])));
         await node.AdvanceAndWakeAsync(TenAm.AddMinutes(29), campaign);
         Assert.Single(node.Bolna.Calls);
         await node.AdvanceAndWakeAsync(TenAm.AddMinutes(30), campaign);

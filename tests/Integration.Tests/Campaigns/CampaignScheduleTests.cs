@@ -26,7 +26,6 @@ public sealed class CampaignScheduleTests
         contactIds = contacts,
     };
 
-    private static DateTimeOffset? Time(JsonNode? node) => node is null ? null : DateTimeOffset.Parse(node.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task A_call_due_at_17_55_happens_today_and_one_due_at_18_05_tomorrow_at_09_00()
@@ -42,9 +41,9 @@ public sealed class CampaignScheduleTests
         var waiting = await node.ItemAsync(afterClose, late);
         Assert.Equal("queued", waiting["status"]!.GetValue<string>());
         Assert.Equal("window-closed", waiting["waitingReason"]!["code"]!.GetValue<string>());
-        Assert.Equal(Utc(11, 26, 9), Time(waiting["waitingReason"]!["until"]));
-        Assert.Equal(Utc(11, 26, 9), Time(waiting["estimatedCallAt"]));
-        Assert.Equal(Utc(11, 26, 9), Time((await node.User.GetCampaignAsync(afterClose))["nextCallAt"]));
+        Assert.Equal(Utc(11, 26, 9), CampaignsClient.Time(waiting["waitingReason"]!["until"]));
+        Assert.Equal(Utc(11, 26, 9), CampaignsClient.Time(waiting["estimatedCallAt"]));
+        Assert.Equal(Utc(11, 26, 9), CampaignsClient.Time((await node.User.GetCampaignAsync(afterClose))["nextCallAt"]));
 
         await node.AdvanceAndWakeAsync(Utc(11, 26, 8, 59), afterClose);
         Assert.Equal("queued", await node.ItemStatusAsync(afterClose, late));
@@ -65,7 +64,7 @@ public sealed class CampaignScheduleTests
         var campaign = await node.CampaignAsync(Campaign([contact], zone: zone));
         var item = await node.ItemAsync(campaign, contact);
         Assert.Equal("queued", item["status"]!.GetValue<string>());
-        Assert.Equal(Utc(month, day, utcHour), Time(item["estimatedCallAt"]));
+        Assert.Equal(Utc(month, day, utcHour), CampaignsClient.Time(item["estimatedCallAt"]));
 
         await node.AdvanceAndWakeAsync(Utc(month, day, utcHour), campaign);
         Assert.Equal("dialing", await node.ItemStatusAsync(campaign, contact));
@@ -79,7 +78,7 @@ public sealed class CampaignScheduleTests
         var second = await node.ContactAsync();
         var campaign = await node.CampaignAsync(Campaign([first, second], first: "22:00", last: "02:00"));
         var item = await node.ItemAsync(campaign, first);
-        Assert.Equal(("window-closed", Utc(11, 25, 22)), (item["waitingReason"]!["code"]!.GetValue<string>(), Time(item["estimatedCallAt"])));
+        Assert.Equal(("window-closed", Utc(11, 25, 22)), (item["waitingReason"]!["code"]!.GetValue<string>(), CampaignsClient.Time(item["estimatedCallAt"])));
         Assert.Empty(node.Bolna.Calls);
 
         await node.AdvanceAndWakeAsync(Utc(11, 26, 1, 30), campaign);
@@ -95,7 +94,7 @@ public sealed class CampaignScheduleTests
         Assert.Equal("scheduled", (await node.User.GetCampaignAsync(campaign))["status"]!.GetValue<string>());
         var item = await node.ItemAsync(campaign, contact);
         Assert.Equal("scheduled", item["waitingReason"]!["code"]!.GetValue<string>());
-        Assert.Equal(Utc(11, 27, 9), Time(item["waitingReason"]!["until"]));
+        Assert.Equal(Utc(11, 27, 9), CampaignsClient.Time(item["waitingReason"]!["until"]));
 
         await node.AdvanceAndWakeAsync(Utc(11, 26, 10), campaign);
         Assert.Equal("scheduled", (await node.User.GetCampaignAsync(campaign))["status"]!.GetValue<string>());
