@@ -33,7 +33,7 @@ public sealed class CampaignScheduleTests
         await using var node = await ScheduledNode.StartAsync(Utc(11, 25, 17, 55), userLimit: 2);
         var early = await node.ContactAsync();
         var beforeClose = await node.CampaignAsync(Campaign([early]));
-        Assert.Equal("dialing", await node.ItemStatusAsync(beforeClose, early));
+        await node.AssertCalledAsync(beforeClose, early);
 
         node.Clock.SetUtcNow(Utc(11, 25, 18, 5));
         var late = await node.ContactAsync();
@@ -48,7 +48,7 @@ public sealed class CampaignScheduleTests
         await node.AdvanceAndWakeAsync(Utc(11, 26, 8, 59), afterClose);
         Assert.Equal("queued", await node.ItemStatusAsync(afterClose, late));
         await node.AdvanceAndWakeAsync(Utc(11, 26, 9), afterClose);
-        Assert.Equal("dialing", await node.ItemStatusAsync(afterClose, late));
+        await node.AssertCalledAsync(afterClose, late);
         await node.DialsAsync(2);
     }
 
@@ -67,7 +67,7 @@ public sealed class CampaignScheduleTests
         Assert.Equal(Utc(month, day, utcHour), CampaignsClient.Time(item["estimatedCallAt"]));
 
         await node.AdvanceAndWakeAsync(Utc(month, day, utcHour), campaign);
-        Assert.Equal("dialing", await node.ItemStatusAsync(campaign, contact));
+        await node.AssertCalledAsync(campaign, contact);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class CampaignScheduleTests
         Assert.Equal("scheduled", (await node.User.GetCampaignAsync(campaign))["status"]!.GetValue<string>());
         await node.AdvanceAndWakeAsync(Utc(11, 27, 9), campaign);
         Assert.Equal("active", (await node.User.GetCampaignAsync(campaign))["status"]!.GetValue<string>());
-        Assert.Equal("dialing", await node.ItemStatusAsync(campaign, contact));
+        await node.AssertCalledAsync(campaign, contact);
     }
 
     [Fact]

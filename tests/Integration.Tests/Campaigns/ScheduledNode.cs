@@ -78,6 +78,10 @@ public sealed class ScheduledNode : IAsyncDisposable
 
     public async Task<string> ItemStatusAsync(long campaignId, long contactId) => (await ItemAsync(campaignId, contactId))["status"]!.GetValue<string>();
 
+    /// <summary>Asserts that the contact's call has been placed (it may already be ringing or talking).</summary>
+    public async Task AssertCalledAsync(long campaignId, long contactId) =>
+        Assert.Contains(await ItemStatusAsync(campaignId, contactId), new[] { "dialing", "in-progress" });
+
     /// <summary>The queued items in the order the queue listing gives them.</summary>
     public async Task<IReadOnlyList<JsonObject>> QueuedAsync(long campaignId) =>
         (await User.GetAsync($"api/campaigns/{campaignId}/queue?status=queued&pageSize=200"))["items"]!.AsArray().Select(i => i!.AsObject()).ToArray();
