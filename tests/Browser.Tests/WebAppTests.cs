@@ -110,10 +110,7 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
     {
         var (_, key, client) = await app.NewUserAsync(limit: 2);
         var contacts = await client.CreateContactsAsync(8, numberBase: 300);
-        var campaign = await client.CreateCampaignAsync(new
-        {
-            name = "Live to the end", agentId = "sim-sales-agent", firstCallTime = "00:00", lastCallTime = "00:00", pacing = "asap", contactIds = contacts,
-        });
+        var campaign = await client.CreateCampaignAsync(AsapCampaign("Live to the end", contacts));
         var id = campaign["id"]!.GetValue<long>();
         await client.PostAsync($"api/campaigns/{id}/pause", null);
         var page = await app.OpenAsync(key);
@@ -300,10 +297,7 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
     {
         var (_, key, client) = await app.NewUserAsync(limit: 1);
         var contacts = await client.CreateContactsAsync(30, numberBase: 900);
-        var campaign = await client.CreateCampaignAsync(new
-        {
-            name = "One line", agentId = "sim-sales-agent", firstCallTime = "00:00", lastCallTime = "00:00", pacing = "asap", contactIds = contacts,
-        });
+        var campaign = await client.CreateCampaignAsync(AsapCampaign("One line", contacts));
         var page = await app.OpenAsync(key);
         await page.GotoAsync($"/#/campaigns/{campaign["id"]!.GetValue<long>()}");
 
@@ -316,4 +310,10 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
     /// <summary>A link of the main navigation (the sidebar, or the top bar at phone width).</summary>
     private static ILocator Nav(IPage page, string name) =>
         page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = name });
+
+    /// <summary>A campaign on the simulator's agent, around the clock, as fast as the limits allow.</summary>
+    private static object AsapCampaign(string name, long[] contacts) => new
+    {
+        name, agentId = "sim-sales-agent", firstCallTime = "00:00", lastCallTime = "00:00", pacing = "asap", contactIds = contacts,
+    };
 }

@@ -56,6 +56,7 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
             var staged = new List<StagedRow>(options.Value.BatchSize);
             var errors = new List<RowError>();
             var writing = Task.CompletedTask; // the previous batch's bulk write, overlapping the reading of this one
+            var firstBatch = true;
             while (await csv.ReadAsync())
             {
                 var row = Read(csv, roles, ++total);
@@ -75,7 +76,8 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
 
                 if (staged.Count >= options.Value.BatchSize)
                 {
-                    if (total == staged.Count + errors.Count) SizeForTheWholeFile(csv, fileBytes, total, seen, priorities);
+                    if (firstBatch) SizeForTheWholeFile(csv, fileBytes, total, seen, priorities);
+                    firstBatch = false;
                     await writing;
                     writing = FlushAsync(session, staged, errors, cancellationToken);
                     (staged, errors) = (new List<StagedRow>(options.Value.BatchSize), []);

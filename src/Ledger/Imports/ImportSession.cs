@@ -91,7 +91,7 @@ public sealed class ImportSession : IAsyncDisposable
     }
 
     /// <summary>Names, in each "duplicate in file" row's reason, the row that had the number first (the one staged).</summary>
-    public Task NameFirstRowsOfDuplicatesAsync() =>
+    public Task NameFirstRowsOfDuplicatesAsync() => _duplicates == 0 ? Task.CompletedTask :
         _connection.ExecuteAsync(
             $"""
             UPDATE import_errors SET reason = '{DuplicateInFile} (first on row ' || first.row_number || ')'

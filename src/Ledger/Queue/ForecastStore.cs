@@ -24,15 +24,27 @@ public sealed class ForecastStore(LedgerDatabase database)
 
     public async Task<ForecastInputs> InputsAsync(long campaignId, string userId)
     {
+        // The campaign's own ended calls say how long a call holds a slot; until it has some, its user's other
+        // campaigns' do (coalesce reads the second only when the first is null).
+        const string Ended = "status IN ('completed', 'failed') AND started_at IS NOT NULL AND ended_at IS NOT NULL";
         await using var connection = await database.OpenAsync();
-        var limits = await connection.QuerySingleAsync<(long UserLimit, long SystemLimit, long UserInUse, long SystemInUse)>(
-            """
+        var facts = await connection.QuerySingleAsync<(long UserLimit, long SystemLimit, long UserInUse, long SystemInUse, double? Average, long? LastNotBefore)>(
+            $"""
             SELECT (SELECT concurrency_limit FROM users WHERE id = @userId),
                    (SELECT system_concurrency_limit FROM system_settings WHERE id = 1),
                    (SELECT count(*) FROM slot_leases WHERE user_id = @userId),
-                   (SELECT count(*) FROM slot_leases)
+                   (SELECT count(*) FROM slot_leases),
+                   CAST(coalesce(
+                       (SELECT avg(seconds) FROM (
+                           SELECT (ended_at - started_at) / 1000.0 AS seconds FROM queue_items
+                           WHERE campaign_id = @campaignId AND {Ended} LIMIT {SampledCalls}) AS own),
+                       (SELECT avg(seconds) FROM (
+                           SELECT (ended_at - started_at) / 1000.0 AS seconds FROM queue_items
+                           WHERE campaign_id IN (SELECT id FROM campaigns WHERE user_id = @userId ORDER BY id DESC LIMIT 20) AND {Ended}
+                           LIMIT {SampledCalls}) AS users)) AS double precision),
+                   (SELECT max(scheduled_for) FROM queue_items WHERE campaign_id = @campaignId AND status = 'queued')
             """,
-            new { userId });
+            new { userId, campaignId });
         var waiting = (await connection.QueryAsync<(string UserId, long Limit, long Campaigns)>(
             """
             SELECT c.user_id, u.concurrency_limit, count(*) FROM campaigns c JOIN users u ON u.id = c.user_id
@@ -41,33 +53,13 @@ public sealed class ForecastStore(LedgerDatabase database)
             """)).AsList();
         var own = waiting.FirstOrDefault(w => w.UserId == userId);
         var waitingLimits = waiting.Select(w => (int)w.Limit).ToList();
-        if (own.UserId is null) waitingLimits.Add((int)limits.UserLimit);
-
-        // The campaign's own calls say how long a call holds a slot; until it has some, its user's other campaigns' do.
-        const string Ended = "status IN ('completed', 'failed') AND started_at IS NOT NULL AND ended_at IS NOT NULL";
-        var average = await connection.ExecuteScalarAsync<double?>(
-                $"""
-                SELECT avg(seconds) FROM (
-                    SELECT (ended_at - started_at) / 1000.0 AS seconds FROM queue_items
-                    WHERE campaign_id = @campaignId AND {Ended} LIMIT {SampledCalls}) AS sampled
-                """,
-                new { campaignId })
-            ?? await connection.ExecuteScalarAsync<double?>(
-                $"""
-                SELECT avg(seconds) FROM (
-                    SELECT (ended_at - started_at) / 1000.0 AS seconds FROM queue_items
-                    WHERE campaign_id IN (SELECT id FROM campaigns WHERE user_id = @userId ORDER BY id DESC LIMIT 20) AND {Ended}
-                    LIMIT {SampledCalls}) AS sampled
-                """,
-                new { userId });
+        if (own.UserId is null) waitingLimits.Add((int)facts.UserLimit);
         var inFlight = (await connection.QueryAsync<long>(
             "SELECT coalesce(started_at, updated_at) FROM queue_items WHERE campaign_id = @campaignId AND status IN ('dialing', 'in-progress')",
             new { campaignId })).AsList();
-        var lastNotBefore = await connection.ExecuteScalarAsync<long?>(
-            "SELECT max(scheduled_for) FROM queue_items WHERE campaign_id = @campaignId AND status = 'queued'", new { campaignId });
         return new ForecastInputs(
-            (int)limits.UserLimit, (int)limits.UserInUse, (int)limits.SystemLimit, (int)limits.SystemInUse, waitingLimits,
-            Math.Max(1, (int)own.Campaigns), average, inFlight, lastNotBefore);
+            (int)facts.UserLimit, (int)facts.UserInUse, (int)facts.SystemLimit, (int)facts.SystemInUse, waitingLimits,
+            Math.Max(1, (int)own.Campaigns), facts.Average, inFlight, facts.LastNotBefore);
     }
 
     /// <summary>The first <paramref name="count"/> queued items in dispatch order.</summary>
