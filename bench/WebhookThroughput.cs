@@ -1,14 +1,17 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using CallCampaigns.Testing;
 
 namespace CallCampaigns.Bench;
 
 /// <summary>
-/// Webhooks handled per second by one node in cluster mode (PostgreSQL), and the latency of each answer, beside the
-/// same load on the node's bare liveness endpoint (answers 200 without work) in the same run. Every call gets
-/// Bolna's five webhooks in order (initiated, ringing, in-progress, call-disconnected, completed); calls are worked
-/// on by concurrent senders, as Bolna delivers many calls' webhooks at once.
+/// Webhooks taken in per second by one node, and the latency of each answer (202 once the delivery is stored),
+/// beside the same load on the node's bare liveness endpoint (200 without work) in the same run, on PostgreSQL
+/// (cluster mode) and on the embedded SQLite ledger. Every call gets Bolna's five webhooks in order (initiated,
+/// ringing, in-progress, call-disconnected, completed); calls are worked on by concurrent senders, as Bolna
+/// delivers many calls' webhooks at once. Also: how long the appliers took to apply everything after the last
+/// answer, and (PostgreSQL) the inbox's size per million calls before and after its retention deleted it.
 /// </summary>
 internal static class WebhookThroughput
 {
@@ -16,23 +19,47 @@ internal static class WebhookThroughput
     private const string Secret = "bench-secret";
     private static readonly string[] Statuses = ["initiated", "ringing", "in-progress", "call-disconnected", "completed"];
 
-    public static async Task RunAsync(int calls, int campaigns, int senders)
+    public static async Task RunAsync(int calls, int campaigns, int senders, string ledger)
     {
-        await using var postgres = await PostgresServer.StartAsync();
+        Console.WriteLine($"Webhook throughput: one node, {calls} calls x {Statuses.Length} webhooks, {campaigns} campaigns, {senders} concurrent senders");
+        if (ledger is "both" or "postgres")
+        {
+            await using var postgres = await PostgresServer.StartAsync();
+            var database = await postgres.CreateDatabaseAsync("webhooks");
+            await MeasureAsync("PostgreSQL", new() { ["ConnectionStrings__Postgres"] = database }, calls, campaigns, senders);
+            await ReportRetentionAsync(database, calls);
+        }
+
+        if (ledger is "both" or "sqlite")
+        {
+            var data = Directory.CreateTempSubdirectory("cc-bench-").FullName;
+            try
+            {
+                await MeasureAsync("SQLite", new() { ["Storage__DataPath"] = data }, calls, campaigns, senders);
+            }
+            finally
+            {
+                Directory.Delete(data, recursive: true);
+            }
+        }
+    }
+
+    private static async Task MeasureAsync(string name, Dictionary<string, string> ledger, int calls, int campaigns, int senders)
+    {
         await using var bolna = await FakeBolna.StartAsync();
         bolna.Script = _ => [];
-        await using var node = await NodeProcess.StartAsync(new Dictionary<string, string>
+        await using var node = await NodeProcess.StartAsync(new Dictionary<string, string>(ledger)
         {
-            ["ConnectionStrings__Postgres"] = await postgres.CreateDatabaseAsync("webhooks"),
             ["Auth__AdminKey"] = AdminKey,
             ["Bolna__WebhookSecret"] = Secret,
+            ["Dialer__Mode"] = "Bolna",
             ["Bolna__ApiKey"] = bolna.ApiKey,
             ["Bolna__BaseUrl"] = bolna.BaseUrl.ToString(),
             ["Bolna__CallsPerMinute"] = "100000",
             ["Logging__LogLevel__Default"] = "Warning",
         });
 
-        Console.WriteLine($"Webhook throughput: one node on PostgreSQL, {calls} calls x {Statuses.Length} webhooks, {campaigns} campaigns, {senders} concurrent senders");
+        Console.WriteLine($"  {name}:");
         await PrepareCallsAsync(node, bolna, calls, campaigns);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = senders });
 
@@ -42,7 +69,7 @@ internal static class WebhookThroughput
             using var response = await http.GetAsync(new Uri(node.BaseUrl, "health/live"));
             response.EnsureSuccessStatusCode();
         });
-        Console.WriteLine($"  bare endpoint : {bare.PerSecond,8:F0} requests/s   {Percentiles.Describe(bare.Latencies)}");
+        Console.WriteLine($"    bare endpoint : {bare.PerSecond,8:F0} requests/s   {Percentiles.Describe(bare.Latencies)}");
 
         // Bodies are made before the clock starts, so the sender spends its time sending.
         var hook = new Uri(node.BaseUrl, $"api/webhooks/bolna?token={Secret}");
@@ -59,7 +86,9 @@ internal static class WebhookThroughput
         await LoadAsync(senders, warmUp, Send, perUnit: Statuses.Length);
         work = new ConcurrentQueue<byte[][]>(bodies.Skip(warmUp));
         var webhooks = await LoadAsync(senders, bodies.Length - warmUp, Send, perUnit: Statuses.Length);
-        Console.WriteLine($"  webhooks      : {webhooks.PerSecond,8:F0} webhooks/s   {Percentiles.Describe(webhooks.Latencies)}   (after {warmUp * Statuses.Length} to warm up)");
+        var answered = Stopwatch.StartNew();
+        Console.WriteLine($"    webhooks      : {webhooks.PerSecond,8:F0} webhooks/s   {Percentiles.Describe(webhooks.Latencies)}   (after {warmUp * Statuses.Length} to warm up)");
+        Console.WriteLine($"    ratio         : {webhooks.PerSecond / bare.PerSecond:P1} of the bare endpoint's rate (goal >= 25% at p99 <= 50 ms)");
 
         async Task Send(Func<Func<Task>, Task> record)
         {
@@ -71,14 +100,50 @@ internal static class WebhookThroughput
                     using var content = new ByteArrayContent(body);
                     content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
                     using var response = await http.PostAsync(hook, content);
-                    if ((int)response.StatusCode != 200) throw new InvalidOperationException($"Webhook answered {(int)response.StatusCode}");
+                    if ((int)response.StatusCode != 202) throw new InvalidOperationException($"Webhook answered {(int)response.StatusCode}");
                 });
             }
         }
 
         using var admin = new CampaignsClient(node.BaseUrl, AdminKey);
-        var system = await admin.GetAsync("api/admin/system");
-        Console.WriteLine($"  after the run : {system["activeCalls"]} calls in flight, {system["queuedCalls"]} queued (expected 0 and 0)");
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        JsonObject system;
+        while ((system = await admin.GetAsync("api/admin/system"))["activeCalls"]!.GetValue<int>() > 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Console.WriteLine($"    applied       : every line's end {answered.Elapsed.TotalSeconds:F1} s after the last answer; {system["activeCalls"]} calls in flight, {system["queuedCalls"]} queued (expected 0 and 0)");
+    }
+
+    /// <summary>The inbox's rows and bytes per million calls as the run left it, then after its retention ran.</summary>
+    private static async Task ReportRetentionAsync(string database, int calls)
+    {
+        var before = await InboxSizeAsync(database);
+        await using (var node = await NodeProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = database,
+            ["Auth__AdminKey"] = AdminKey,
+            ["Bolna__WebhookSecret"] = Secret,
+            ["Engine__WebhookRetention"] = "00:00:00",
+            ["Engine__RetentionSweepPeriod"] = "00:00:01",
+            ["Logging__LogLevel__Default"] = "Warning",
+        }))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while ((await InboxSizeAsync(database)).Rows > 0 && DateTime.UtcNow < deadline) await Task.Delay(500);
+        }
+
+        var after = await InboxSizeAsync(database);
+        double PerMillion(long value) => value * 1_000_000.0 / calls;
+        Console.WriteLine($"    inbox size    : {PerMillion(before.Rows):F0} rows, {PerMillion(before.Bytes) / (1 << 20):F0} MB per million calls as stored; " +
+                          $"{PerMillion(after.Rows):F0} rows, {PerMillion(after.Bytes) / (1 << 20):F0} MB after the retention (shipped: 30 days)");
+    }
+
+    private static async Task<(long Rows, long Bytes)> InboxSizeAsync(string database)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*), coalesce(sum(pg_column_size(e.*)), 0)::bigint FROM call_events e", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     /// <summary>Puts <paramref name="calls"/> calls in flight at the fake Bolna, spread over several campaigns.</summary>

@@ -68,6 +68,7 @@ public static class ApiHosting
         app.MapContactsApi();
         app.MapCampaignsApi();
         app.MapWebhooksApi();
+        app.MapInboxAdminApi();
         app.MapImportsApi();
         app.MapDashboardApi();
         app.Lifetime.ApplicationStarted.Register(() => Announce(app));

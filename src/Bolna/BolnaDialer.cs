@@ -74,12 +74,12 @@ public sealed class BolnaDialer(HttpClient http, BolnaCallRate rate) : IDialer
             .ToArray();
     }
 
-    public async Task<CallUpdate?> LookupAsync(string executionId, CancellationToken cancellationToken)
+    public async Task<string?> LookupAsync(string executionId, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync($"executions/{Uri.EscapeDataString(executionId)}", cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
         response.EnsureSuccessStatusCode();
-        return BolnaWebhook.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).Update;
+        return await response.Content.ReadAsStringAsync(cancellationToken);
     }
 
     public async Task<string?> FindExecutionAsync(string agentId, string phoneNumber, DateTimeOffset dialledAt, CancellationToken cancellationToken)

@@ -49,8 +49,15 @@ public static class BolnaWebhook
             Text(root, "summary"),
             NonEmpty(Text(telephony, "recording_url")),
             Text(telephony, "hangup_reason"),
-            Text(root, "error_message")), null);
+            Text(root, "error_message"),
+            Extracted(root)), null);
     }
+
+    /// <summary>The agent's extraction (<c>extracted_data</c>) as JSON, when it holds anything.</summary>
+    private static string? Extracted(JsonElement root) =>
+        root.TryGetProperty("extracted_data", out var data) && data.ValueKind == JsonValueKind.Object && data.EnumerateObject().Any()
+            ? data.GetRawText()
+            : null;
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
@@ -67,9 +74,10 @@ public static class BolnaWebhook
     private static double? Number(JsonElement element, string name)
     {
         if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var value)) return null;
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number)) return number;
+        // Only finite figures count: "NaN" or "Infinity" in a string says nothing about the call.
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number)) return double.IsFinite(number) ? number : null;
         return value.ValueKind == JsonValueKind.String
-            && double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
+            && double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed)
                 ? parsed
                 : null;
     }

@@ -56,13 +56,13 @@ public sealed class CallSimulator(
 
     public Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(CancellationToken cancellationToken) => Task.FromResult(Agents);
 
-    public Task<CallUpdate?> LookupAsync(string executionId, CancellationToken cancellationToken)
+    public Task<string?> LookupAsync(string executionId, CancellationToken cancellationToken)
     {
-        if (!SimulatedCall.TryReadDialTime(executionId, out var dialledAt)) return Task.FromResult<CallUpdate?>(null);
+        if (!SimulatedCall.TryReadDialTime(executionId, out var dialledAt)) return Task.FromResult<string?>(null);
         var call = SimulatedCall.Plan(executionId, "", "", dialledAt, options.Value);
         var elapsed = time.GetUtcNow() - dialledAt;
         var step = call.Steps.LastOrDefault(s => s.After <= elapsed) ?? call.Steps[0];
-        return Task.FromResult(BolnaWebhook.Read(System.Text.Json.JsonSerializer.SerializeToElement(step.Body)).Update);
+        return Task.FromResult<string?>(step.Body.ToJsonString());
     }
 
     private async Task PlayAsync(SimulatedCall call, CancellationToken stopping)

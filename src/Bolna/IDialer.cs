@@ -11,8 +11,11 @@ public interface IDialer
     /// <summary>The agents calls can be placed with.</summary>
     Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(CancellationToken cancellationToken);
 
-    /// <summary>What the provider knows now of one execution (as a webhook would say it); null when it knows nothing.</summary>
-    Task<CallUpdate?> LookupAsync(string executionId, CancellationToken cancellationToken);
+    /// <summary>
+    /// What the provider knows now of one execution: its execution object as JSON (what a webhook would carry);
+    /// null when it knows nothing of it.
+    /// </summary>
+    Task<string?> LookupAsync(string executionId, CancellationToken cancellationToken);
 
     /// <summary>
     /// The execution an unanswered dial request may have created: the agent's call to <paramref name="phoneNumber"/>

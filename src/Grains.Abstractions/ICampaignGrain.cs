@@ -11,8 +11,12 @@ public interface ICampaignGrain : IGrainWithIntegerKey
     /// <summary>Looks at the campaign afresh and dials whatever is due: after creation, on node start, on any change.</summary>
     Task Wake();
 
-    /// <summary>Applies what Bolna reported about one of this campaign's calls.</summary>
-    Task ApplyCallUpdate(CallUpdate update);
+    /// <summary>
+    /// What the inbox's applier just wrote about this campaign's calls (already in the ledger): slots released and
+    /// items moved. The campaign hands freed slots on and tells its live streams.
+    /// </summary>
+    [OneWay]
+    Task CallsChanged(CallNews news);
 
     /// <summary>The dialer's answer to one dial request.</summary>
     Task DialAnswered(DialRequest request, DialResult result);
@@ -54,6 +58,18 @@ public interface ICampaignGrain : IGrainWithIntegerKey
     /// <summary>Gives up on a call with no news for too long: the item fails with the reason and its slot is freed.</summary>
     Task GiveUpCall(long itemId, int attempt, string reason);
 }
+
+/// <summary>Calls of one campaign that the applier changed: how many slots it released, and each item it moved.</summary>
+[GenerateSerializer, Immutable, Alias("CallNews")]
+public sealed record CallNews([property: Id(0)] int Released, [property: Id(1)] IReadOnlyList<ItemMove> Moves)
+{
+    /// <summary>Something the queue cares about: a freed slot, or an item back in the queue (a retry).</summary>
+    public bool WorthALook => Released > 0 || Moves.Any(move => move.Status == Domain.Campaigns.ItemStatus.Queued);
+}
+
+/// <summary>One item's move: its new status, because of which report (Bolna's status word), on which attempt.</summary>
+[GenerateSerializer, Immutable, Alias("ItemMove")]
+public sealed record ItemMove([property: Id(0)] long ItemId, [property: Id(1)] string Status, [property: Id(2)] string Outcome, [property: Id(3)] int Attempt);
 
 /// <summary>Whether a lifecycle move happened; <see cref="Error"/> says why not.</summary>
 [GenerateSerializer, Immutable, Alias("LifecycleResult")]

@@ -18,7 +18,7 @@ public interface IDialerGrain : IGrainWithIntegerKey
     [OneWay]
     Task Resolve(DialRequest request, DateTimeOffset dialledAt);
 
-    /// <summary>Asks the provider about one call and applies the answer to its campaign as if it were a webhook.</summary>
+    /// <summary>Asks the provider about one call and stores the answer in the inbox, to be applied as if it were a webhook.</summary>
     [OneWay]
     Task LookUp(long campaignId, string executionId);
 }

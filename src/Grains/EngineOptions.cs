@@ -35,6 +35,30 @@ public sealed class EngineOptions
     /// <summary>While a window is open, a reminder with this period wakes the campaign even if its activation died.</summary>
     public TimeSpan SafetyNetPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// A call whose line ended without Bolna's final data (duration, cost, transcript, recording, extraction) is looked
+    /// up this long after the line ended, then again with backoff until it is final or <see cref="MaxCallDuration"/> passed.
+    /// </summary>
+    public TimeSpan FinalDataCheckAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Applied webhook deliveries are kept this long, then deleted in small batches.</summary>
+    public TimeSpan WebhookRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Deliveries for executions that are none of ours are kept this long.</summary>
+    public TimeSpan UnmatchedWebhookRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often each node deletes what is past its retention.</summary>
+    public TimeSpan RetentionSweepPeriod { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How many deliveries this node applies at once; 0: it only stores them (other nodes apply).</summary>
+    public int InboxAppliers { get; set; } = 4;
+
+    /// <summary>How often each node looks for stored deliveries nobody applied (a node died, a signal was lost).</summary>
+    public TimeSpan InboxSweepPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A delivery that failed to apply this many times is set aside for the admin, so it blocks nothing.</summary>
+    public int WebhookSetAsideAfter { get; set; } = 8;
+
     /// <summary>After Bolna says 429 without a Retry-After, the campaign waits this long before dialling again.</summary>
     public TimeSpan RateLimitBackoff { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -3,7 +3,6 @@ using CallCampaigns.Bolna;
 using CallCampaigns.Domain;
 using CallCampaigns.Grains;
 using CallCampaigns.Grains.Calls;
-using CallCampaigns.Grains.Campaigns;
 using CallCampaigns.Ledger.Calls;
 using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Contacts;
@@ -62,11 +61,16 @@ public static class NodeHosting
         services.AddSingleton<CampaignStore>();
         services.AddSingleton<QueueStore>();
         services.AddSingleton<SlotLeaseStore>();
-        services.AddSingleton<CallEventStore>();
+        services.AddSingleton<InboxStore>();
         services.AddSingleton<AnalyticsStore>();
         services.AddSingleton<ForecastStore>();
         services.AddSingleton<ImportStore>();
-        services.AddSingleton<CallOutcomes>();
+        // The webhook inbox: stored with group commit, applied by every node, kept for its retention.
+        services.AddSingleton<CallApplier>();
+        services.AddHostedService(provider => provider.GetRequiredService<CallApplier>());
+        services.AddSingleton<InboxWriter>();
+        services.AddHostedService(provider => provider.GetRequiredService<InboxWriter>());
+        services.AddHostedService<InboxRetention>();
         services.AddSingleton<CallReports>();
         AddDialer(services, configuration);
         return services;

@@ -18,7 +18,11 @@ public sealed record ReceivedCall(string ExecutionId, string AgentId, string Rec
 /// One webhook of a scripted call: sent <see cref="After"/> the previous step, once <see cref="Until"/> (when given)
 /// has completed.
 /// </summary>
-public sealed record ScriptStep(TimeSpan After, string Status, Action<JsonObject>? Fill = null, Task? Until = null);
+/// <summary>
+/// One status change of a scripted call: after a pause (and <see cref="Until"/>, when given), the execution takes the
+/// status; its webhook is posted unless <see cref="Delivered"/> is false (a delivery Bolna lost: only a look-up sees it).
+/// </summary>
+public sealed record ScriptStep(TimeSpan After, string Status, Action<JsonObject>? Fill = null, Task? Until = null, bool Delivered = true);
 
 /// <summary>
 /// A fake Bolna over real HTTP, held to Bolna's documented protocol (reference/bolna.md, openapi.yml):
@@ -256,7 +260,7 @@ public sealed class FakeBolna : IAsyncDisposable
                     Interlocked.Decrement(ref _active);
                 }
 
-                for (var copy = 0; copy < WebhookCopies && WebhookUrls.Count > 0; copy++)
+                for (var copy = 0; step.Delivered && copy < WebhookCopies && WebhookUrls.Count > 0; copy++)
                 {
                     try
                     {

@@ -13,11 +13,14 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string _bin;
     private int _databases;
 
-    private PostgresServer(string root, string bin, int port)
+    private readonly string _settings;
+
+    private PostgresServer(string root, string bin, int port, string settings)
     {
         _root = root;
         _bin = bin;
         Port = port;
+        _settings = settings;
     }
 
     public int Port { get; }
@@ -37,9 +40,17 @@ public sealed class PostgresServer : IAsyncDisposable
         var port = FreePorts.Next();
         var settings = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off " +
                        "-c full_page_writes=off -c max_connections=400 -c shared_buffers=128MB";
-        await RunPgAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-o", settings, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "start"]);
-        return new PostgresServer(root, bin, port);
+        var server = new PostgresServer(root, bin, port, settings);
+        await server.StartAgainAsync();
+        return server;
     }
+
+    /// <summary>Stops the server as an outage would (its data is kept) until <see cref="StartAgainAsync"/>.</summary>
+    public Task StopAsync() => RunPgAsync(Path.Combine(_bin, "pg_ctl"), ["-D", Path.Combine(_root, "data"), "-m", "fast", "-w", "stop"]);
+
+    /// <summary>Starts the (stopped) server again on the same port and data.</summary>
+    public Task StartAgainAsync() => RunPgAsync(
+        Path.Combine(_bin, "pg_ctl"), ["-D", Path.Combine(_root, "data"), "-o", _settings, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60", "start"]);
 
     /// <summary>A new, empty database; returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string? prefix = null)

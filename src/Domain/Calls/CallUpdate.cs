@@ -16,11 +16,15 @@ public sealed record CallUpdate(
     [property: Id(7)] string? Summary,
     [property: Id(8)] string? RecordingUrl,
     [property: Id(9)] string? HangupReason,
-    [property: Id(10)] string? ErrorMessage)
+    [property: Id(10)] string? ErrorMessage,
+    [property: Id(11)] string? ExtractedData = null)
 {
     public static CallUpdate OfStatus(string executionId, string status) =>
         new(executionId, CallStatus.Normalise(status), null, null, null, null, null, null, null, null, null);
 
-    /// <summary>The call's length: the conversation when known, else the line's duration.</summary>
-    public double? DurationSeconds => ConversationSeconds > 0 ? ConversationSeconds : TelephonySeconds;
+    /// <summary>
+    /// The call's length: the conversation when known, else the line's duration; null while Bolna reports neither
+    /// (it sends zeros until its final data is ready).
+    /// </summary>
+    public double? DurationSeconds => ConversationSeconds > 0 ? ConversationSeconds : TelephonySeconds > 0 ? TelephonySeconds : null;
 }

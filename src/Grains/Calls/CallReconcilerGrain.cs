@@ -1,20 +1,22 @@
 using CallCampaigns.Domain;
 using CallCampaigns.Ledger.Infrastructure;
+using CallCampaigns.Ledger.Queue;
 using CallCampaigns.Ledger.Slots;
 
 namespace CallCampaigns.Grains.Calls;
 
 /// <summary>
-/// Calls whose slot lease ran out without news: looks them up (through the dialer, outside this turn) and
-/// extends their lease meanwhile. A dial whose request never got an answer, or a call with no news for longer
+/// Calls whose slot lease ran out without news, and calls whose line ended without Bolna's final data: looks them
+/// up (through the dialer, outside this turn; the answers go through the inbox), extending the leases meanwhile. A dial whose request never got an answer, or a call with no news for longer
 /// than any call lasts, fails its item and frees its slot, without a second dial.
 /// </summary>
-public sealed class CallReconcilerGrain(SlotLeaseStore leases, EngineClock time, IOptions<EngineOptions> options)
+public sealed class CallReconcilerGrain(SlotLeaseStore leases, QueueStore queue, EngineClock time, IOptions<EngineOptions> options)
     : Grain, ICallReconcilerGrain
 {
     async Task ICallReconcilerGrain.Tick()
     {
         var now = time.GetUtcNow();
+        await LookForFinalDataAsync(now);
         foreach (var lease in await leases.ExpiredAsync(UnixMs.From(now), UnixMs.From(now + options.Value.StaleCallAfter)))
         {
             EngineMetrics.LeaseExpiries.Add(1);
@@ -33,5 +35,13 @@ public sealed class CallReconcilerGrain(SlotLeaseStore leases, EngineClock time,
                 await GrainFactory.GetGrain<IDialerGrain>(0).Resolve(request, UnixMs.ToTime(lease.DialledAt ?? lease.GrantedAt));
             }
         }
+    }
+
+    /// <summary>Calls whose line ended without Bolna's final data: looked up, and the answer applied like a webhook.</summary>
+    private async Task LookForFinalDataAsync(DateTimeOffset now)
+    {
+        var due = await queue.CallsAwaitingFinalDataAsync(
+            UnixMs.From(now), (long)options.Value.FinalDataCheckAfter.TotalMilliseconds, (long)options.Value.MaxCallDuration.TotalMilliseconds, 200);
+        foreach (var (executionId, campaignId) in due) await GrainFactory.GetGrain<IDialerGrain>(0).LookUp(campaignId, executionId);
     }
 }

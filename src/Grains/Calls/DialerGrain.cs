@@ -7,7 +7,7 @@ namespace CallCampaigns.Grains.Calls;
 /// reentrant: one activation keeps many requests in flight.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class DialerGrain(IDialer dialer, ILogger<DialerGrain> logger) : Grain, IDialerGrain
+public sealed class DialerGrain(IDialer dialer, CallReports reports, ILogger<DialerGrain> logger) : Grain, IDialerGrain
 {
     async Task IDialerGrain.Dial(DialRequest request)
     {
@@ -45,14 +45,15 @@ public sealed class DialerGrain(IDialer dialer, ILogger<DialerGrain> logger) : G
     {
         try
         {
-            if (await dialer.LookupAsync(executionId, CancellationToken.None) is { } update)
+            // The answer goes through the inbox like a webhook: applied in order with the call's other reports.
+            if (await dialer.LookupAsync(executionId, CancellationToken.None) is { } execution)
             {
-                await GrainFactory.GetGrain<ICampaignGrain>(campaignId).ApplyCallUpdate(update);
+                await reports.ReceiveAsync(execution, Ledger.Calls.NewDelivery.Lookup);
             }
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Look-up of call {ExecutionId} failed; it will be tried again", executionId);
+            logger.LogWarning("Look-up of call {ExecutionId} of campaign {CampaignId} failed; it will be tried again: {Error}", executionId, campaignId, e.Message);
         }
     }
 }

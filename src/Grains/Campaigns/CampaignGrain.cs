@@ -18,16 +18,14 @@ public sealed class CampaignGrain(
     CampaignStore campaigns,
     QueueStore queue,
     SlotLeaseStore leases,
-    CallOutcomes outcomes,
+    Calls.CallApplier applier,
     EngineClock time,
     IOptions<EngineOptions> options,
     ILogger<CampaignGrain> logger) : Grain, ICampaignGrain, IRemindable
 {
     private const string WakeReminder = "wake";
-    private const int MaxRememberedCalls = 10_000;
     private readonly ObserverManager<ICampaignObserver> _observers = new(TimeSpan.FromMinutes(1), logger);
     private CampaignEvent? _lastPublished;
-    private readonly Dictionary<string, AttemptRow> _calls = new(StringComparer.Ordinal);
     private readonly Queue<long> _slots = new();
     private int _released;
     private int _reportedDemand;
@@ -50,55 +48,26 @@ public sealed class CampaignGrain(
         await PumpAsync();
     }
 
-    async Task ICampaignGrain.ApplyCallUpdate(CallUpdate update)
+    async Task ICampaignGrain.CallsChanged(CallNews news)
     {
+        _released += news.Released;
+        foreach (var move in news.Moves)
+        {
+            Publish(new CampaignEvent(CampaignEvent.ItemKind, Id, Now, move.ItemId, move.Status, move.Outcome, move.Attempt));
+        }
+
         // Most reports (ringing, in-progress, the final data after the line ended) change nothing the queue cares about.
-        if (await ApplyAsync(_campaign ?? await CurrentAsync(), update)) await PumpAsync();
+        if (news.WorthALook) await PumpAsync();
     }
 
     /// <summary>
-    /// Records the execution a dial placed, and applies the webhooks that came for it before; true when they changed
-    /// something the queue cares about (otherwise the call is simply on its way).
+    /// Records the execution a dial placed; the applier then applies the webhooks that came for it before, and tells
+    /// this campaign if they freed the slot.
     /// </summary>
-    private async Task<bool> RecordPlacedCallAsync(CampaignRow campaign, long itemId, int attempt, string executionId)
+    private async Task RecordPlacedCallAsync(long itemId, int attempt, string executionId)
     {
-        var looked = false;
-        foreach (var early in await queue.RecordDialAcceptedAsync(Id, itemId, attempt, executionId, UnixMs.From(Now)))
-        {
-            if (Bolna.BolnaWebhook.Parse(early).Update is { } update) looked |= await ApplyAsync(campaign, update);
-        }
-
-        return looked;
-    }
-
-    private async Task<bool> ApplyAsync(CampaignRow? campaign, CallUpdate update)
-    {
-        if (campaign is null) return false;
-        var result = await outcomes.ApplyAsync(campaign, update, _calls.GetValueOrDefault(update.ExecutionId));
-        if (result.Released) _released++;
-        Remember(update.ExecutionId, result.Attempt);
-        if (result.ItemMovedTo is { } status && result.Attempt is { } attempt)
-        {
-            Publish(new CampaignEvent(CampaignEvent.ItemKind, Id, Now, attempt.ItemId, status, update.Status, attempt.Attempt));
-        }
-
-        return result.WorthALook;
-    }
-
-    /// <summary>
-    /// Keeps the state of calls still in progress, so the next report about them needs no read. Only this grain
-    /// writes them; the ledger's guards (item status and attempt) still decide every item move.
-    /// </summary>
-    private void Remember(string executionId, AttemptRow? attempt)
-    {
-        if (attempt is null || CallStatus.IsFinal(attempt.Status) || attempt.ItemAttempts != attempt.Attempt)
-        {
-            _calls.Remove(executionId);
-            return;
-        }
-
-        if (_calls.Count >= MaxRememberedCalls) _calls.Clear();
-        _calls[executionId] = attempt;
+        await queue.RecordDialAcceptedAsync(Id, itemId, attempt, executionId, UnixMs.From(Now));
+        applier.Signal(executionId);
     }
 
     async Task ICampaignGrain.DialAnswered(DialRequest request, DialResult result)
@@ -108,8 +77,8 @@ public sealed class CampaignGrain(
         switch (result.Outcome)
         {
             case DialOutcome.Accepted:
-                if (!await RecordPlacedCallAsync(campaign, request.ItemId, request.Attempt, result.ExecutionId!)) return;
-                break;
+                await RecordPlacedCallAsync(request.ItemId, request.Attempt, result.ExecutionId!);
+                return;
             case DialOutcome.Rejected:
                 logger.LogWarning("Campaign {CampaignId} item {ItemId} dial rejected: {Reason}", Id, request.ItemId, result.Reason);
                 if (await queue.RecordDialRejectedAsync(Id, request.ItemId, request.Attempt, "dial-rejected", result.Reason ?? "rejected", now)) _released++;
@@ -145,7 +114,7 @@ public sealed class CampaignGrain(
         if (executionId is not null)
         {
             logger.LogInformation("Campaign {CampaignId} item {ItemId}: the unanswered dial placed call {ExecutionId}", Id, itemId, executionId);
-            if (await CurrentAsync() is { } campaign && await RecordPlacedCallAsync(campaign, itemId, attempt, executionId)) await PumpAsync();
+            await RecordPlacedCallAsync(itemId, attempt, executionId);
             return;
         }
 

@@ -97,6 +97,9 @@ public sealed class LedgerDatabase : IDisposable
     public string IsAnyOf(string column, string parameter) =>
         Dialect == LedgerDialect.Postgres ? $"{column} = ANY({parameter})" : $"{column} IN {parameter}";
 
+    /// <summary>The larger of its arguments.</summary>
+    public string Greatest => Dialect == LedgerDialect.Postgres ? "greatest" : "max";
+
     /// <summary>Case-insensitive LIKE.</summary>
     public string ILike => Dialect == LedgerDialect.Postgres ? "ILIKE" : "LIKE";
 

@@ -93,6 +93,11 @@ public sealed record ProgressWrite
     public string? Summary { get; init; }
     public string? RecordingUrl { get; init; }
     public string? HangupReason { get; init; }
+    public string? ExtractedData { get; init; }
+    /// <summary>Bolna will send nothing more: the final data has come, so it is not looked for any more.</summary>
+    public bool FinalNow { get; init; }
+    /// <summary>When the line ends without the final data: when to look the call up if that data has not come.</summary>
+    public long? FinalCheckAt { get; init; }
     /// <summary>Set on the attempt's first final report: the contact's history counts this call once.</summary>
     public bool UpdateContactHistory { get; init; }
     public long? ContactId { get; init; }

@@ -107,33 +107,25 @@ public sealed class QueueStore(LedgerDatabase database)
     }
 
     /// <summary>
-    /// Records Bolna's execution id for an attempt, then returns the webhooks that arrived for it before this answer
-    /// (applying one again changes nothing, so a webhook counted both ways is harmless).
+    /// Records Bolna's execution id for an attempt. Deliveries that came for it before this answer, waiting in the
+    /// inbox, become due at once (the caller signals the applier; this makes any node's sweep find them too).
     /// </summary>
-    public async Task<IReadOnlyList<string>> RecordDialAcceptedAsync(long campaignId, long itemId, int attempt, string executionId, long now)
+    public async Task RecordDialAcceptedAsync(long campaignId, long itemId, int attempt, string executionId, long now)
     {
         await using var connection = await database.OpenAsync();
-        await using (var transaction = await connection.BeginTransactionAsync())
-        {
-            await connection.ExecuteAsync(
-                """
-                INSERT INTO call_attempts (execution_id, item_id, campaign_id, attempt, status, status_rank, dialed_at, updated_at)
-                VALUES (@executionId, @itemId, @campaignId, @attempt, 'queued', 1, @now, @now)
-                ON CONFLICT (execution_id) DO NOTHING
-                """,
-                new { executionId, itemId, campaignId, attempt, now }, transaction);
-            await connection.ExecuteAsync(
-                "UPDATE queue_items SET execution_id = @executionId, updated_at = @now WHERE id = @itemId AND attempts = @attempt",
-                new { executionId, itemId, attempt, now }, transaction);
-            await connection.ExecuteAsync(
-                "UPDATE slot_leases SET execution_id = @executionId WHERE item_id = @itemId AND attempt = @attempt",
-                new { executionId, itemId, attempt }, transaction);
-            await transaction.CommitAsync();
-        }
-
-        return (await connection.QueryAsync<string>(
-            "SELECT payload FROM call_events WHERE execution_id = @executionId ORDER BY id",
-            new { executionId })).AsList();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO call_attempts (execution_id, item_id, campaign_id, attempt, status, status_rank, dialed_at, updated_at)
+            VALUES (@executionId, @itemId, @campaignId, @attempt, 'queued', 1, @now, @now)
+            ON CONFLICT (execution_id) DO NOTHING;
+            UPDATE queue_items SET execution_id = @executionId, updated_at = @now WHERE id = @itemId AND attempts = @attempt;
+            UPDATE slot_leases SET execution_id = @executionId WHERE item_id = @itemId AND attempt = @attempt;
+            UPDATE call_events SET next_attempt_at = 0
+            WHERE execution_id = @executionId AND applied_at IS NULL AND set_aside_at IS NULL AND next_attempt_at > 0
+            """,
+            new { executionId, itemId, campaignId, attempt, now }, transaction);
+        await transaction.CommitAsync();
     }
 
     /// <summary>
@@ -161,82 +153,24 @@ public sealed class QueueStore(LedgerDatabase database)
         return released == 1;
     }
 
-    public async Task<AttemptRow?> FindAttemptAsync(string executionId)
-    {
-        await using var connection = await database.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<AttemptRow>(
-            """
-            SELECT a.execution_id, a.item_id, a.campaign_id, a.attempt, a.status, a.status_rank, a.provider_updated_at,
-                   a.saw_in_progress, a.line_ended_at, q.status AS item_status, q.attempts AS item_attempts, q.contact_id
-            FROM call_attempts a JOIN queue_items q ON q.id = a.item_id
-            WHERE a.execution_id = @executionId
-            """,
-            new { executionId });
-    }
-
     /// <summary>
-    /// Writes one report's effects, all or nothing, in one round trip; returns true when it released the attempt's
-    /// slot.
+    /// Calls whose line ended but whose final data is due to be looked for now; each is next looked for after as long
+    /// again as it has waited (at least <paramref name="checkAfterMs"/>), and no more once <paramref name="maxCallMs"/>
+    /// has passed since its dial.
     /// </summary>
-    public async Task<bool> ApplyProgressAsync(ProgressWrite write)
+    public async Task<IReadOnlyList<(string ExecutionId, long CampaignId)>> CallsAwaitingFinalDataAsync(long now, long checkAfterMs, long maxCallMs, int limit)
     {
-        var statements = new List<string>
-        {
-            """
-            UPDATE call_attempts SET status = @Status, status_rank = @Rank, provider_updated_at = @ProviderUpdatedAt,
-                saw_in_progress = @SawInProgress,
-                line_ended_at = CASE WHEN @LineEndsNow THEN coalesce(line_ended_at, @Now) ELSE line_ended_at END,
-                duration_seconds = coalesce(@DurationSeconds, duration_seconds), cost_cents = coalesce(@CostCents, cost_cents),
-                updated_at = @Now
-            WHERE execution_id = @ExecutionId
-            """,
-        };
-
-        if (write.ItemTo is { } to)
-        {
-            const string Move = """
-                UPDATE queue_items SET status = @ItemTo, outcome = @Status, connected = @Connected,
-                    failure_reason = @FailureReason,
-                    ended_at = CASE WHEN @ItemTo = 'in-progress' THEN ended_at ELSE coalesce(ended_at, @Now) END,
-                    scheduled_for = CASE WHEN @ItemTo = 'queued' THEN @RetryNotBefore ELSE scheduled_for END,
-                    updated_at = @Now
-                WHERE id = @ItemId AND attempts = @Attempt AND status = @ItemFrom
-                """;
-            statements.AddRange(CounterColumns.MoveIfMoved(database.Dialect, Move, write.ItemFrom, to));
-        }
-
-        if (write.IsCurrentAttempt && CallStatus.IsLineEnded(write.Status))
-        {
-            statements.Add(
-                """
-                UPDATE queue_items SET outcome = @Status,
-                    duration_seconds = coalesce(@DurationSeconds, duration_seconds), cost_cents = coalesce(@CostCents, cost_cents),
-                    transcript = coalesce(@Transcript, transcript), summary = coalesce(@Summary, summary),
-                    recording_url = coalesce(@RecordingUrl, recording_url), hangup_reason = coalesce(@HangupReason, hangup_reason),
-                    updated_at = @Now
-                WHERE id = @ItemId AND attempts = @Attempt
-                """);
-        }
-
-        if (write.UpdateContactHistory && write.ContactId is not null)
-        {
-            statements.Add(write.Connected
-                ? """
-                  UPDATE contacts SET successful_calls = successful_calls + 1, last_conversation_at = @Now,
-                      last_transcript_summary = coalesce(@Summary, last_transcript_summary), updated_at = @Now
-                  WHERE id = @ContactId
-                  """
-                : "UPDATE contacts SET not_connected_calls = not_connected_calls + 1, updated_at = @Now WHERE id = @ContactId");
-        }
-
-        // The only statement that returns a row: the lease it released.
-        if (write.LineEndsNow) statements.Add("DELETE FROM slot_leases WHERE item_id = @ItemId AND attempt = @Attempt RETURNING id");
-
         await using var connection = await database.OpenAsync();
-        await using var transaction = await database.BeginBatchAsync(connection);
-        var released = await connection.ExecuteScalarAsync<long?>(string.Join(";\n", statements), write, transaction);
-        if (transaction is not null) await transaction.CommitAsync();
-        return released is not null;
+        return (await connection.QueryAsync<(string, long)>(
+            $"""
+            UPDATE call_attempts SET final_check_at = CASE WHEN @now - dialed_at >= @maxCallMs THEN NULL
+                ELSE @now + {database.Greatest}(@checkAfterMs, @now - coalesce(line_ended_at, @now)) END
+            WHERE execution_id IN (
+                SELECT execution_id FROM call_attempts WHERE final_check_at IS NOT NULL AND final_check_at <= @now
+                ORDER BY final_check_at LIMIT @limit)
+            RETURNING execution_id, campaign_id
+            """,
+            new { now, checkAfterMs, maxCallMs, limit })).AsList();
     }
 
     /// <summary>Cancels every queued item of a campaign with a reason; returns how many.</summary>

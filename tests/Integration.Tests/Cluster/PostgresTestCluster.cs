@@ -1,12 +1,12 @@
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Grains.Calls;
-using CallCampaigns.Ledger.Calls;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Silo;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Hosting;
 using Orleans.TestingHost;
@@ -83,7 +83,6 @@ public sealed class PostgresTestCluster : IAsyncDisposable
 
     private async Task<string> OpenDoorAsync()
     {
-        var reports = new CallReports(new CallEventStore(Ledger), Cluster.Client, CallCampaigns.Domain.EngineClock.Real);
         var port = FreePorts.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -102,7 +101,7 @@ public sealed class PostgresTestCluster : IAsyncDisposable
                 {
                     try
                     {
-                        await reports.ReceiveAsync(body);
+                        await Reports().ReceiveAsync(body);
                     }
                     catch (Exception)
                     {
@@ -114,6 +113,14 @@ public sealed class PostgresTestCluster : IAsyncDisposable
         });
         await _door.StartAsync();
         return $"http://127.0.0.1:{port}/hook";
+    }
+
+    /// <summary>The webhook intake of a live silo, as a load balancer in front of the nodes would pick one.</summary>
+    private CallReports Reports()
+    {
+        var silos = Cluster.Silos;
+        var silo = (InProcessSiloHandle)silos[Random.Shared.Next(silos.Count)];
+        return silo.SiloHost.Services.GetRequiredService<CallReports>();
     }
 
     private async Task BeatAsync(TimeSpan period)

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+
 namespace CallCampaigns.Integration.Tests.EndToEnd;
 
 /// <summary>
@@ -175,6 +178,82 @@ public sealed class ClusterModeTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(36, _bolna.Calls.Select(c => c.RecipientPhoneNumber).Distinct().Count());
         Assert.InRange(_bolna.MaxConcurrentCalls, 1, 4);
         Assert.Equal(0, (await admin.GetAsync("api/admin/system"))["activeCalls"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_webhook_stored_by_a_node_that_died_before_applying_it_is_applied_once_by_the_other_node()
+    {
+        var database = await postgres.CreateDatabaseAsync("inbox");
+        var storing = await StartNodeAsync(database, new Dictionary<string, string> { ["Engine__InboxAppliers"] = "0" });
+        var applying = await StartNodeAsync(database);
+        _bolna.WebhookUrls.Clear();
+        _bolna.WebhookUrls.Add($"{storing.BaseUrl}api/webhooks/bolna?token={WebhookSecret}");
+        _bolna.WebhookCopies = 2;
+        _bolna.Script = _ =>
+        [
+            new(TimeSpan.Zero, "ringing"), new(TimeSpan.Zero, "in-progress"), new(TimeSpan.Zero, "call-disconnected"),
+            new(TimeSpan.Zero, "completed", body => body["conversation_duration"] = 17),
+        ];
+        using var admin = new CampaignsClient(storing.BaseUrl, AdminKey);
+        var key = await admin.CreateUserAsync("gita", limit: 1);
+        using var onStoring = new CampaignsClient(storing.BaseUrl, key);
+        var contacts = await onStoring.CreateContactsAsync(1);
+        var id = (await onStoring.CreateCampaignAsync(BolnaNodeFixture.Campaign(contacts)))["id"]!.GetValue<long>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(_bolna.Calls.Count == 1 && _bolna.ActiveCalls == 0) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await Task.Delay(300); // the last deliveries' answers
+
+        await storing.KillAsync();
+        using var onApplying = new CampaignsClient(applying.BaseUrl, key);
+        var done = await onApplying.WaitForCampaignAsync(id, c => c["successfulCalls"]!.GetValue<int>() == 1, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, done["inProgressCalls"]!.GetValue<int>());
+        Assert.Equal(17.0, Assert.Single(await onApplying.ListItemsAsync(id))["durationSeconds"]!.GetValue<double>());
+        Assert.Equal(1, (await onApplying.GetAsync($"api/contacts/{contacts[0]}"))["successfulCalls"]!.GetValue<int>());
+        Assert.Single(_bolna.Calls);
+    }
+
+    [Fact]
+    public async Task While_PostgreSQL_is_down_webhooks_answer_503_and_once_it_is_back_they_are_applied_once()
+    {
+        await using var server = await PostgresServer.StartAsync();
+        var node = await StartNodeAsync(await server.CreateDatabaseAsync("outage"));
+        var hangUp = new TaskCompletionSource();
+        _bolna.Script = _ => FakeBolna.AnsweredUntil(hangUp.Task);
+        using var admin = new CampaignsClient(node.BaseUrl, AdminKey);
+        using var user = new CampaignsClient(node.BaseUrl, await admin.CreateUserAsync("hari", limit: 1));
+        var contacts = await user.CreateContactsAsync(1);
+        var id = (await user.CreateCampaignAsync(BolnaNodeFixture.Campaign(contacts)))["id"]!.GetValue<long>();
+        await user.WaitForCampaignAsync(id, c => c["inProgressCalls"]!.GetValue<int>() == 1, TimeSpan.FromSeconds(30));
+        while (_bolna.Calls.Count == 0) await Task.Delay(20);
+        var ended = _bolna.WebhookBody(_bolna.Calls[0], "completed");
+        ended["conversation_duration"] = 25;
+        using var http = new HttpClient();
+        var hook = $"{node.BaseUrl}api/webhooks/bolna?token={WebhookSecret}";
+
+        await server.StopAsync();
+        using (var refused = await http.PostAsJsonAsync(hook, ended))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.True(refused.Headers.RetryAfter is not null);
+        }
+
+        await server.StartAgainAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        HttpStatusCode status;
+        do
+        {
+            await Task.Delay(200);
+            using var retried = await http.PostAsJsonAsync(hook, ended); // Bolna retries a delivery that was not answered 2xx
+            status = retried.StatusCode;
+        }
+        while (status != HttpStatusCode.Accepted && DateTime.UtcNow < deadline);
+
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        var done = await user.WaitForCampaignAsync(id, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(60));
+        Assert.Equal(1, done["successfulCalls"]!.GetValue<int>());
+        Assert.Equal(1, (await user.GetAsync($"api/contacts/{contacts[0]}"))["successfulCalls"]!.GetValue<int>());
+        hangUp.SetResult();
     }
 
     /// <summary>Failure detection and recovery in seconds, not minutes, so the test sees the whole story.</summary>

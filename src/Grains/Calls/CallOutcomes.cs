@@ -3,50 +3,34 @@ using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Queue;
 
-namespace CallCampaigns.Grains.Campaigns;
+namespace CallCampaigns.Grains.Calls;
+
+/// <summary>What one report does: the effects to write, the attempt as it then stands, and the item's new status (if it moves).</summary>
+public sealed record PlannedProgress(ProgressWrite Write, AttemptRow Attempt, string? ItemMovedTo);
 
 /// <summary>
-/// Applies one of Bolna's reports to the campaign's ledger: the attempt's stage, the item's status (completed,
-/// failed, or queued again for a retry), the call's data, the contact's history, and the slot's release.
-/// Used only from inside the campaign's grain, so one campaign's reports are applied one at a time.
+/// Decides what one of Bolna's reports does to a call: the attempt's stage, the item's status (completed, failed,
+/// or queued again for a retry), the call's data, the contact's history, and the slot's release. The applier
+/// writes the result in the transaction that marks the report applied.
 /// </summary>
-/// <summary>
-/// What applying a report did: freed the call's slot; gave the campaign something to look at again; and the attempt
-/// as it now stands (null when the report named no call of this campaign).
-/// </summary>
-public sealed record ApplyResult(bool Released, bool WorthALook, AttemptRow? Attempt, string? ItemMovedTo = null)
+public static class CallOutcomes
 {
-    public static ApplyResult Nothing(AttemptRow? attempt) => new(false, false, attempt);
-}
-
-public sealed class CallOutcomes(QueueStore queue, EngineClock time, ILogger<CallOutcomes> logger)
-{
-    /// <summary>
-    /// Applies the report to the attempt as <paramref name="known"/> (the campaign's memory of it, the ledger's when
-    /// null); says whether it released the call's slot and whether the campaign should look again.
-    /// </summary>
-    public async Task<ApplyResult> ApplyAsync(CampaignRow campaign, CallUpdate update, AttemptRow? known = null)
+    /// <summary>The report's effects on <paramref name="attempt"/>, or null when it changes nothing (late, repeated, unknown status).</summary>
+    public static PlannedProgress? Plan(CampaignRow campaign, AttemptRow attempt, CallUpdate update, DateTimeOffset now, TimeSpan finalDataCheckAfter)
     {
-        var attempt = known ?? await queue.FindAttemptAsync(update.ExecutionId);
-        if (attempt is null || attempt.CampaignId != campaign.Id)
-        {
-            logger.LogWarning("Campaign {CampaignId} has no call {ExecutionId}", campaign.Id, update.ExecutionId);
-            return ApplyResult.Nothing(null);
-        }
-
         var state = new AttemptState(
             attempt.Status, attempt.StatusRank, UnixMs.ToTime(attempt.ProviderUpdatedAt), attempt.SawInProgress, attempt.LineEndedAt is not null);
-        if (CallProgress.Decide(state, update) is not { } decision) return ApplyResult.Nothing(attempt);
+        if (CallProgress.Decide(state, update) is not { } decision) return null;
 
-        var now = time.GetUtcNow();
         var isCurrent = attempt.ItemAttempts == attempt.Attempt;
         var retryAllowed = CampaignStatus.IsRunning(campaign.Status) && campaign.Retry().AllowsRetry(attempt.Attempt, decision.Status);
         var itemTo = ItemProgress.NextStatus(attempt.ItemStatus, isCurrent, decision, retryAllowed);
         DateTimeOffset? retryAt = itemTo == ItemStatus.Queued
             ? campaign.Window().EarliestStartAtOrAfter(now + TimeSpan.FromMinutes(campaign.RetryDelayMinutes)) ?? now
             : null;
+        var final = CallStatus.IsFinal(decision.Status);
 
-        var released = await queue.ApplyProgressAsync(new ProgressWrite
+        var write = new ProgressWrite
         {
             ExecutionId = update.ExecutionId,
             ItemId = attempt.ItemId,
@@ -64,16 +48,20 @@ public sealed class CallOutcomes(QueueStore queue, EngineClock time, ILogger<Cal
             FailureReason = itemTo == ItemStatus.Failed ? FailureReason(decision.Status, update) : null,
             IsCurrentAttempt = isCurrent,
             DurationSeconds = update.DurationSeconds,
-            CostCents = update.CostCents,
+            // Bolna reports a cost of 0 until its final data is ready: only a final report's figure is the cost.
+            CostCents = final || update.CostCents > 0 ? update.CostCents : null,
             Transcript = update.Transcript,
             Summary = update.Summary,
             RecordingUrl = update.RecordingUrl,
             HangupReason = update.HangupReason,
+            ExtractedData = update.ExtractedData,
+            FinalNow = final,
+            FinalCheckAt = decision.LineEndsNow && !final ? UnixMs.From(now + finalDataCheckAfter) : null,
             UpdateContactHistory = decision.FinalNow,
             ContactId = attempt.ContactId,
             Now = UnixMs.From(now),
-        });
-        return new ApplyResult(released, released || itemTo == ItemStatus.Queued, attempt with
+        };
+        return new PlannedProgress(write, attempt with
         {
             Status = decision.Status,
             StatusRank = decision.Rank,

@@ -1,0 +1,200 @@
+using CallCampaigns.Ledger.Infrastructure;
+using CallCampaigns.Ledger.Queue;
+using Dapper;
+
+namespace CallCampaigns.Ledger.Calls;
+
+/// <summary>One delivery to store: Bolna's execution object as received (or as a look-up answered it).</summary>
+public sealed record NewDelivery(string ExecutionId, string Status, string Payload, string Source = NewDelivery.Webhook)
+{
+    public const string Webhook = "webhook";
+    public const string Lookup = "lookup";
+}
+
+/// <summary>A stored delivery not applied yet.</summary>
+public sealed class PendingDelivery
+{
+    public long Id { get; init; }
+    public required string Payload { get; init; }
+    public int Attempts { get; init; }
+}
+
+/// <summary>A delivery that failed to apply too often, set aside with its last error.</summary>
+public sealed class SetAsideDelivery
+{
+    public long Id { get; init; }
+    public string? ExecutionId { get; init; }
+    public string? Status { get; init; }
+    public required string Source { get; init; }
+    public long ReceivedAt { get; init; }
+    public int Attempts { get; init; }
+    public string? LastError { get; init; }
+    public long SetAsideAt { get; init; }
+}
+
+/// <summary>
+/// The webhook inbox (<c>call_events</c>): deliveries stored as received and applied later, in order per execution,
+/// by any node. A delivery is pending until its applied mark is written in the same transaction as its effects.
+/// </summary>
+public sealed class InboxStore(LedgerDatabase database)
+{
+    private const string Pending = "applied_at IS NULL AND set_aside_at IS NULL";
+
+    /// <summary>Stores deliveries from many requests at once, in one statement (PostgreSQL) or one transaction (SQLite).</summary>
+    public async Task StoreAsync(IReadOnlyList<NewDelivery> deliveries, long now)
+    {
+        if (deliveries.Count == 0) return;
+        await using var connection = await database.OpenAsync();
+        if (database.Dialect == LedgerDialect.Postgres)
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO call_events (received_at, execution_id, status, payload, source)
+                SELECT @now, t.e, t.s, t.p, t.src FROM unnest(@Executions, @Statuses, @Payloads, @Sources) AS t(e, s, p, src)
+                """,
+                new
+                {
+                    now,
+                    Executions = deliveries.Select(d => d.ExecutionId).ToArray(),
+                    Statuses = deliveries.Select(d => d.Status).ToArray(),
+                    Payloads = deliveries.Select(d => d.Payload).ToArray(),
+                    Sources = deliveries.Select(d => d.Source).ToArray(),
+                });
+            return;
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync(
+            "INSERT INTO call_events (received_at, execution_id, status, payload, source) VALUES (@Now, @ExecutionId, @Status, @Payload, @Source)",
+            deliveries.Select(d => new { Now = now, d.ExecutionId, d.Status, d.Payload, d.Source }), transaction);
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>Executions with deliveries due for applying, oldest first.</summary>
+    public async Task<IReadOnlyList<string>> DueExecutionsAsync(long now, int limit)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<string>(
+            $"""
+            SELECT execution_id FROM call_events WHERE {Pending} AND next_attempt_at <= @now
+            GROUP BY execution_id ORDER BY min(id) LIMIT @limit
+            """,
+            new { now, limit })).AsList();
+    }
+
+    /// <summary>
+    /// Opens the transaction that applies an execution's pending deliveries: its attempt and item are locked (on
+    /// PostgreSQL; SQLite's write transaction is exclusive anyway), so one execution is applied by one node at a time.
+    /// </summary>
+    public async Task<InboxApplication> BeginApplyAsync(string executionId, int limit = 100)
+    {
+        var connection = await database.OpenAsync();
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync();
+            var lockRows = database.Dialect == LedgerDialect.Postgres ? "FOR UPDATE OF a, q" : "";
+            await using var results = await connection.QueryMultipleAsync(
+                $"""
+                SELECT a.execution_id, a.item_id, a.campaign_id, a.attempt, a.status, a.status_rank, a.provider_updated_at,
+                       a.saw_in_progress, a.line_ended_at, q.status AS item_status, q.attempts AS item_attempts, q.contact_id
+                FROM call_attempts a JOIN queue_items q ON q.id = a.item_id
+                WHERE a.execution_id = @executionId {lockRows};
+                SELECT c.* FROM campaigns c JOIN call_attempts a ON a.campaign_id = c.id WHERE a.execution_id = @executionId;
+                SELECT id, payload, attempts FROM call_events WHERE execution_id = @executionId AND {Pending} ORDER BY id LIMIT @limit
+                """,
+                new { executionId, limit }, transaction);
+            var attempt = await results.ReadSingleOrDefaultAsync<AttemptRow>();
+            var campaign = await results.ReadSingleOrDefaultAsync<Campaigns.CampaignRow>();
+            var deliveries = (await results.ReadAsync<PendingDelivery>()).AsList();
+            return new InboxApplication(database, connection, transaction, executionId, attempt, campaign, deliveries);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// An execution's deliveries failed to apply: the oldest counts a failure, and after <paramref name="setAsideAfter"/>
+    /// of them it is set aside (returns true), so that it never blocks those behind it: they are due at once. Otherwise
+    /// all wait until <paramref name="retryAt"/>.
+    /// </summary>
+    public async Task<bool> RecordFailureAsync(string executionId, string error, long now, long retryAt, int setAsideAfter)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var setAside = await connection.ExecuteScalarAsync<long?>(
+            $"""
+            UPDATE call_events SET attempts = attempts + 1, last_error = @error,
+                set_aside_at = CASE WHEN attempts + 1 >= @setAsideAfter THEN @now ELSE NULL END
+            WHERE id = (SELECT min(id) FROM call_events WHERE execution_id = @executionId AND {Pending})
+            RETURNING set_aside_at
+            """,
+            new { executionId, error = error.Length > 2000 ? error[..2000] : error, now, setAsideAfter }, transaction) is not null;
+        await connection.ExecuteAsync(
+            $"UPDATE call_events SET next_attempt_at = @retryAt WHERE execution_id = @executionId AND {Pending}",
+            new { executionId, retryAt = setAside ? 0 : retryAt }, transaction);
+        await transaction.CommitAsync();
+        return setAside;
+    }
+
+    /// <summary>Deliveries set aside, newest first.</summary>
+    public async Task<(IReadOnlyList<SetAsideDelivery> Items, int Total)> ListSetAsideAsync(int page, int pageSize)
+    {
+        await using var connection = await database.OpenAsync();
+        var total = await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM call_events WHERE set_aside_at IS NOT NULL AND applied_at IS NULL");
+        var items = await connection.QueryAsync<SetAsideDelivery>(
+            """
+            SELECT id, execution_id, status, source, received_at, attempts, last_error, set_aside_at FROM call_events
+            WHERE set_aside_at IS NOT NULL AND applied_at IS NULL ORDER BY id DESC LIMIT @pageSize OFFSET @offset
+            """,
+            new { pageSize, offset = (long)(page - 1) * pageSize });
+        return (items.AsList(), total);
+    }
+
+    /// <summary>Puts a set-aside delivery back in line (after a fix); returns its execution, or null when there is no such delivery.</summary>
+    public async Task<string?> RetrySetAsideAsync(long id)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<string?>(
+            """
+            UPDATE call_events SET set_aside_at = NULL, attempts = 0, next_attempt_at = 0
+            WHERE id = @id AND set_aside_at IS NOT NULL AND applied_at IS NULL RETURNING execution_id
+            """,
+            new { id });
+    }
+
+    /// <summary>
+    /// Deletes, in one small batch, deliveries applied (or set aside) and received before <paramref name="appliedBefore"/>, and deliveries received
+    /// before <paramref name="unmatchedBefore"/> whose execution is none of ours; returns how many.
+    /// </summary>
+    public async Task<int> DeleteExpiredAsync(long appliedBefore, long unmatchedBefore, int batch)
+    {
+        // Oldest first along the primary key, so each batch reads little more than the rows it deletes.
+        await using var connection = await database.OpenAsync();
+        var applied = await connection.ExecuteAsync(
+            """
+            DELETE FROM call_events WHERE id IN (
+                SELECT id FROM call_events WHERE (applied_at IS NOT NULL OR set_aside_at IS NOT NULL) AND received_at < @appliedBefore
+                ORDER BY id LIMIT @batch)
+            """,
+            new { appliedBefore, batch });
+        var unmatched = await connection.ExecuteAsync(
+            $"""
+            DELETE FROM call_events WHERE id IN (
+                SELECT e.id FROM call_events e WHERE e.{Pending} AND e.received_at < @unmatchedBefore
+                    AND NOT EXISTS (SELECT 1 FROM call_attempts a WHERE a.execution_id = e.execution_id)
+                ORDER BY e.id LIMIT @batch)
+            """,
+            new { unmatchedBefore, batch });
+        return applied + unmatched;
+    }
+
+    /// <summary>Deliveries not applied yet (set-aside ones not counted).</summary>
+    public async Task<int> CountPendingAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<int>($"SELECT count(*) FROM call_events WHERE {Pending}");
+    }
+}

@@ -1,0 +1,71 @@
+using CallCampaigns.Domain.Calls;
+using CallCampaigns.Ledger.Infrastructure;
+using CallCampaigns.Ledger.Queue;
+
+namespace CallCampaigns.Ledger.Calls;
+
+/// <summary>
+/// The SQL that writes one report's effects (<see cref="ProgressWrite"/>): the attempt's stage, the item's move with
+/// its campaign's counters, the call's data, the contact's history and the slot's release. Run inside the
+/// applier's transaction, beside the delivery's applied mark.
+/// </summary>
+internal static class ProgressStatements
+{
+    public static string For(LedgerDialect dialect, ProgressWrite write)
+    {
+        var statements = new List<string>
+        {
+            """
+            UPDATE call_attempts SET status = @Status, status_rank = @Rank, provider_updated_at = @ProviderUpdatedAt,
+                saw_in_progress = @SawInProgress,
+                line_ended_at = CASE WHEN @LineEndsNow THEN coalesce(line_ended_at, @Now) ELSE line_ended_at END,
+                final_check_at = CASE WHEN @FinalNow THEN NULL WHEN @LineEndsNow THEN @FinalCheckAt ELSE final_check_at END,
+                duration_seconds = coalesce(@DurationSeconds, duration_seconds), cost_cents = coalesce(@CostCents, cost_cents),
+                updated_at = @Now
+            WHERE execution_id = @ExecutionId
+            """,
+        };
+
+        if (write.ItemTo is { } to)
+        {
+            const string Move = """
+                UPDATE queue_items SET status = @ItemTo, outcome = @Status, connected = @Connected,
+                    failure_reason = @FailureReason,
+                    ended_at = CASE WHEN @ItemTo = 'in-progress' THEN ended_at ELSE coalesce(ended_at, @Now) END,
+                    scheduled_for = CASE WHEN @ItemTo = 'queued' THEN @RetryNotBefore ELSE scheduled_for END,
+                    updated_at = @Now
+                WHERE id = @ItemId AND attempts = @Attempt AND status = @ItemFrom
+                """;
+            statements.AddRange(CounterColumns.MoveIfMoved(dialect, Move, write.ItemFrom, to));
+        }
+
+        if (write.IsCurrentAttempt && CallStatus.IsLineEnded(write.Status))
+        {
+            statements.Add(
+                """
+                UPDATE queue_items SET outcome = @Status,
+                    duration_seconds = coalesce(@DurationSeconds, duration_seconds), cost_cents = coalesce(@CostCents, cost_cents),
+                    transcript = coalesce(@Transcript, transcript), summary = coalesce(@Summary, summary),
+                    recording_url = coalesce(@RecordingUrl, recording_url), hangup_reason = coalesce(@HangupReason, hangup_reason),
+                    extracted_data = coalesce(@ExtractedData, extracted_data),
+                    updated_at = @Now
+                WHERE id = @ItemId AND attempts = @Attempt
+                """);
+        }
+
+        if (write.UpdateContactHistory && write.ContactId is not null)
+        {
+            statements.Add(write.Connected
+                ? """
+                  UPDATE contacts SET successful_calls = successful_calls + 1, last_conversation_at = @Now,
+                      last_transcript_summary = coalesce(@Summary, last_transcript_summary), updated_at = @Now
+                  WHERE id = @ContactId
+                  """
+                : "UPDATE contacts SET not_connected_calls = not_connected_calls + 1, updated_at = @Now WHERE id = @ContactId");
+        }
+
+        // The only statement that returns a row: the lease it released.
+        if (write.LineEndsNow) statements.Add("DELETE FROM slot_leases WHERE item_id = @ItemId AND attempt = @Attempt RETURNING id");
+        return string.Join(";\n", statements);
+    }
+}
