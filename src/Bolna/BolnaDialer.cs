@@ -28,8 +28,8 @@ public sealed class BolnaDialer(HttpClient http, BolnaCallRate rate) : IDialer
         }
         catch (BrokenCircuitException e)
         {
-            // Nothing was sent: Bolna has been failing, so the campaign waits before dialling again.
-            return DialResult.Failed(DialOutcome.RateLimited, $"Bolna is failing; dialling paused for a while ({e.Message})", TimeSpan.FromSeconds(30));
+            // Nothing was sent: Bolna has been failing as a whole, so the campaign pauses until someone resumes it.
+            return DialResult.Failed(DialOutcome.CampaignRefused, $"Bolna has been failing, so dialling stopped ({e.Message})");
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -47,12 +47,17 @@ public sealed class BolnaDialer(HttpClient http, BolnaCallRate rate) : IDialer
                     : DialResult.Accepted(executionId);
             }
 
-            var reason = $"Bolna answered {(int)response.StatusCode}: {ReadError(text)}";
+            var error = ReadError(text);
+            var reason = $"Bolna answered {(int)response.StatusCode}: {error}";
             return response.StatusCode switch
             {
-                HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity =>
-                    DialResult.Failed(DialOutcome.Rejected, reason),
-                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => DialResult.Failed(DialOutcome.Unauthorized, reason),
+                // The only resource a dial names is the agent; a caller id the account does not own is the campaign's too.
+                HttpStatusCode.NotFound => DialResult.Failed(DialOutcome.CampaignRefused, $"Bolna does not know the agent ({reason})"),
+                HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity when IsAboutCallerId(error) =>
+                    DialResult.Failed(DialOutcome.CampaignRefused, $"Bolna refused the caller id ({reason})"),
+                HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity => DialResult.Failed(DialOutcome.Rejected, reason),
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
+                    DialResult.Failed(DialOutcome.CampaignRefused, $"Bolna refused the API key ({reason})"),
                 HttpStatusCode.TooManyRequests => DialResult.Failed(DialOutcome.RateLimited, reason, response.Headers.RetryAfter?.Delta),
                 _ => DialResult.Failed(DialOutcome.Unknown, reason),
             };
@@ -82,30 +87,58 @@ public sealed class BolnaDialer(HttpClient http, BolnaCallRate rate) : IDialer
         return await response.Content.ReadAsStringAsync(cancellationToken);
     }
 
-    public async Task<string?> FindExecutionAsync(string agentId, string phoneNumber, DateTimeOffset dialledAt, CancellationToken cancellationToken)
+    public async Task<DialSearch> SearchExecutionsAsync(
+        string agentId, string phoneNumber, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         // The live API needs a from/to window (at most 7 days) and pages of at most 50.
-        var from = Iso(dialledAt.AddMinutes(-1));
-        var to = Iso(DateTimeOffset.UtcNow.AddMinutes(1) > dialledAt.AddDays(7) ? dialledAt.AddDays(7) : DateTimeOffset.UtcNow.AddMinutes(1));
-        for (var page = 1; page <= MaxSearchPages; page++)
+        var matches = new List<string>();
+        var window = $"from={Uri.EscapeDataString(Iso(from))}&to={Uri.EscapeDataString(Iso(to))}";
+        try
         {
-            var url = $"v2/agent/{Uri.EscapeDataString(agentId)}/executions?from={Uri.EscapeDataString(from)}&to={Uri.EscapeDataString(to)}&page_number={page}&page_size=50";
-            using var document = JsonDocument.Parse(await http.GetStringAsync(url, cancellationToken));
-            var root = document.RootElement;
-            var data = root.ValueKind == JsonValueKind.Array ? root : root.TryGetProperty("data", out var d) ? d : default;
-            if (data.ValueKind != JsonValueKind.Array) return null;
-            foreach (var execution in data.EnumerateArray())
+            for (var page = 1; page <= MaxSearchPages; page++)
             {
-                var number = execution.TryGetProperty("telephony_data", out var telephony) ? Text(telephony, "to_number") : null;
-                number ??= execution.TryGetProperty("context_details", out var context) ? Text(context, "recipient_phone_number") : null;
-                if (number == phoneNumber && Text(execution, "id") is { } id) return id;
+                var url = $"v2/agent/{Uri.EscapeDataString(agentId)}/executions?{window}&page_number={page}&page_size=50";
+                using var response = await http.GetAsync(url, cancellationToken);
+                if (!response.IsSuccessStatusCode) return new DialSearch(matches, false, $"Bolna answered {(int)response.StatusCode} to the search");
+                using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+                var root = document.RootElement;
+                var data = root.ValueKind == JsonValueKind.Array ? root : root.TryGetProperty("data", out var d) ? d : default;
+                if (data.ValueKind != JsonValueKind.Array) return new DialSearch(matches, false, "The search's answer has no list of executions");
+                var legible = true;
+                foreach (var execution in data.EnumerateArray())
+                {
+                    var number = execution.TryGetProperty("telephony_data", out var telephony) ? Text(telephony, "to_number") : null;
+                    number ??= execution.TryGetProperty("context_details", out var context) ? Text(context, "recipient_phone_number") : null;
+                    var id = Text(execution, "id") ?? Text(execution, "execution_id");
+                    if (number is null || id is null)
+                    {
+                        legible = false;
+                        continue;
+                    }
+
+                    if (SameNumber(number, phoneNumber)) matches.Add(id);
+                }
+
+                if (!legible) return new DialSearch(matches, false, "Some executions in the window do not show their number");
+                var more = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("has_more", out var hasMore) && hasMore.ValueKind == JsonValueKind.True;
+                if (!more) return new DialSearch(matches, true);
             }
 
-            if (!(root.ValueKind == JsonValueKind.Object && root.TryGetProperty("has_more", out var more) && more.ValueKind == JsonValueKind.True)) return null;
+            return new DialSearch(matches, false, $"More than {MaxSearchPages} pages of executions in the window");
         }
-
-        return null;
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new DialSearch(matches, false, $"The search failed: {e.Message}");
+        }
     }
+
+    private static bool IsAboutCallerId(string error) =>
+        error.Contains("from_phone_number", StringComparison.OrdinalIgnoreCase) || error.Contains("caller", StringComparison.OrdinalIgnoreCase)
+        || error.Contains("from number", StringComparison.OrdinalIgnoreCase) || error.Contains("from phone", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Two spellings of one E.164 number: only the digits count.</summary>
+    private static bool SameNumber(string a, string b) =>
+        a.Where(char.IsAsciiDigit).SequenceEqual(b.Where(char.IsAsciiDigit));
 
     private const int MaxSearchPages = 20;
 

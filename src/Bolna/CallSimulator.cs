@@ -30,6 +30,7 @@ public sealed class CallSimulator(
 
     /// <summary>The last call to each number this process placed, for finding a dial whose answer was lost.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string ExecutionId, DateTimeOffset At)> _recent = new();
+    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
 
     public static readonly IReadOnlyList<AgentInfo> Agents =
     [
@@ -41,7 +42,7 @@ public sealed class CallSimulator(
     {
         if (!Agents.Any(agent => agent.Id == request.AgentId))
         {
-            return Task.FromResult(DialResult.Failed(DialOutcome.Rejected, $"Agent '{request.AgentId}' does not exist in the simulator"));
+            return Task.FromResult(DialResult.Failed(DialOutcome.CampaignRefused, $"The agent '{request.AgentId}' does not exist in the simulator"));
         }
 
         var call = SimulatedCall.Plan(
@@ -51,8 +52,11 @@ public sealed class CallSimulator(
         return Task.FromResult(DialResult.Accepted(call.ExecutionId));
     }
 
-    public Task<string?> FindExecutionAsync(string agentId, string phoneNumber, DateTimeOffset dialledAt, CancellationToken cancellationToken) =>
-        Task.FromResult(_recent.TryGetValue(phoneNumber, out var recent) && recent.At >= dialledAt.AddMinutes(-1) ? recent.ExecutionId : null);
+    /// <summary>The simulator knows every call this process placed: its search is complete for windows since it started.</summary>
+    public Task<DialSearch> SearchExecutionsAsync(string agentId, string phoneNumber, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        Task.FromResult(new DialSearch(
+            _recent.TryGetValue(phoneNumber, out var recent) && recent.At >= from && recent.At <= to ? [recent.ExecutionId] : [],
+            Complete: from >= _startedAt));
 
     public Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(CancellationToken cancellationToken) => Task.FromResult(Agents);
 

@@ -18,9 +18,20 @@ public interface IDialer
     Task<string?> LookupAsync(string executionId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The execution an unanswered dial request may have created: the agent's call to <paramref name="phoneNumber"/>
-    /// created at or after <paramref name="dialledAt"/>; null when the provider has none. Asked before a dial whose
-    /// answer was lost is given up, so that nobody is called twice for one attempt.
+    /// The agent's executions to <paramref name="phoneNumber"/> created between <paramref name="from"/> and
+    /// <paramref name="to"/>: what an unanswered dial request may have placed. Never throws: a search that failed or
+    /// could not cover the window says so (<see cref="DialSearch.Complete"/> false), so that nobody is called twice
+    /// for one attempt on the strength of a search that only missed the call.
     /// </summary>
-    Task<string?> FindExecutionAsync(string agentId, string phoneNumber, DateTimeOffset dialledAt, CancellationToken cancellationToken);
+    Task<DialSearch> SearchExecutionsAsync(string agentId, string phoneNumber, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// What a search of the provider's executions found: the matching executions' ids, and whether the search covered the
+/// whole window (every page read, every record legible, the window closed); only then is "no match" proof that no call
+/// was placed.
+/// </summary>
+public sealed record DialSearch(IReadOnlyList<string> Matches, bool Complete, string? Problem = null)
+{
+    public static DialSearch Failed(string problem) => new([], false, problem);
 }

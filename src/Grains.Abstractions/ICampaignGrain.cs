@@ -50,13 +50,17 @@ public interface ICampaignGrain : IGrainWithIntegerKey
     Task<LifecycleResult> Edit(CampaignSettings settings);
 
     /// <summary>
-    /// What became of a dial whose answer never came: the call Bolna has for it (it goes on as if the answer had
-    /// come), or none (no call was placed: the item goes back to the queue and its slot is freed).
+    /// What a search of Bolna's executions says of a dial whose answer never came: the call it placed (it goes on as if
+    /// the answer had come), proof that it placed none (the item goes back to the queue, its attempt not counted, and
+    /// its slot is freed), or nothing certain (the slot stays held; the search is tried again).
     /// </summary>
-    Task DialResolved(long itemId, int attempt, string? executionId);
+    Task DialResolved(long itemId, int attempt, DialResolution resolution);
 
-    /// <summary>Gives up on a call with no news for too long: the item fails with the reason and its slot is freed.</summary>
-    Task GiveUpCall(long itemId, int attempt, string reason);
+    /// <summary>
+    /// Gives up on a call whose fate stayed unknown too long: the item fails with <paramref name="outcome"/> and the
+    /// reason, and its slot is freed.
+    /// </summary>
+    Task GiveUpCall(long itemId, int attempt, string outcome, string reason);
 }
 
 /// <summary>Calls of one campaign that the applier changed: how many slots it released, and each item it moved.</summary>
@@ -70,6 +74,20 @@ public sealed record CallNews([property: Id(0)] int Released, [property: Id(1)] 
 /// <summary>One item's move: its new status, because of which report (Bolna's status word), on which attempt.</summary>
 [GenerateSerializer, Immutable, Alias("ItemMove")]
 public sealed record ItemMove([property: Id(0)] long ItemId, [property: Id(1)] string Status, [property: Id(2)] string Outcome, [property: Id(3)] int Attempt);
+
+/// <summary>
+/// The answer of a search for the call an unanswered dial may have placed: <see cref="ExecutionId"/> when found,
+/// <see cref="PlacedNoCall"/> when a complete search of the dial's window showed none, else neither (with the problem).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("DialResolution")]
+public sealed record DialResolution([property: Id(0)] string? ExecutionId, [property: Id(1)] bool PlacedNoCall, [property: Id(2)] string? Problem)
+{
+    public static DialResolution Found(string executionId) => new(executionId, false, null);
+
+    public static DialResolution NoCall { get; } = new(null, true, null);
+
+    public static DialResolution Unsure(string problem) => new(null, false, problem);
+}
 
 /// <summary>Whether a lifecycle move happened; <see cref="Error"/> says why not.</summary>
 [GenerateSerializer, Immutable, Alias("LifecycleResult")]

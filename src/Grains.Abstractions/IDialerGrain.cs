@@ -12,11 +12,12 @@ public interface IDialerGrain : IGrainWithIntegerKey
     Task Dial(DialRequest request);
 
     /// <summary>
-    /// Finds out whether a dial whose answer never came placed a call: searches the agent's executions for the
-    /// number since the dial, and tells the campaign with <see cref="ICampaignGrain.DialResolved"/>.
+    /// Finds out whether a dial whose answer never came placed a call: searches the agent's executions for the number
+    /// within the dial's own window (from <paramref name="dialledAt"/> to <paramref name="answeredAt"/>, or to the
+    /// dial's time-out when no answer came at all), and tells the campaign with <see cref="ICampaignGrain.DialResolved"/>.
     /// </summary>
     [OneWay]
-    Task Resolve(DialRequest request, DateTimeOffset dialledAt);
+    Task Resolve(DialRequest request, DateTimeOffset dialledAt, DateTimeOffset? answeredAt);
 
     /// <summary>Asks the provider about one call and stores the answer in the inbox, to be applied as if it were a webhook.</summary>
     [OneWay]

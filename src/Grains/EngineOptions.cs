@@ -19,9 +19,19 @@ public sealed class EngineOptions
 
     /// <summary>
     /// After a dial request got no answer (a timeout or a 5xx), how long to wait before searching Bolna's executions
-    /// for the call it may have placed.
+    /// for the call it may have placed; later searches back off (each after as long as the dial has waited, at most
+    /// five minutes apart).
     /// </summary>
-    public TimeSpan UnknownDialCheckAfter { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan UnknownDialCheckAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A dial whose outcome Bolna never made known (no execution found, none shown absent) is given up after this
+    /// long: the item fails with outcome <c>dial-unknown</c> and its slot is freed.
+    /// </summary>
+    public TimeSpan UnknownDialGiveUpAfter { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>This many dial refusals or <c>error</c> statuses in a row pause the campaign: the fault is not the contacts'.</summary>
+    public int PauseAfterDialErrors { get; set; } = 5;
 
     /// <summary>
     /// A call with no news for this long is given up even if Bolna cannot be reached: its item fails and its slot is

@@ -72,6 +72,7 @@ public static class NodeHosting
         services.AddHostedService(provider => provider.GetRequiredService<InboxWriter>());
         services.AddHostedService<InboxRetention>();
         services.AddSingleton<CallReports>();
+        services.AddSingleton<CallCampaigns.Grains.Campaigns.DialAnswers>();
         AddDialer(services, configuration);
         return services;
     }

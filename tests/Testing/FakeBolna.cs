@@ -41,6 +41,8 @@ public sealed class FakeBolna : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _running = [];
     private int _active;
+    private int _searches;
+    private readonly ConcurrentDictionary<string, bool> _stopped = new();
     private int _maxActive;
     private int _nextTarget;
 
@@ -74,6 +76,18 @@ public sealed class FakeBolna : IAsyncDisposable
 
     /// <summary>Answers <c>POST /call</c> with this status instead of accepting (null: accept).</summary>
     public Func<ReceivedCall, int?> RefuseWith { get; set; } = _ => null;
+
+    /// <summary>Per call: places it (it plays its script) but answers the dial with this status anyway (a 5xx after the fact).</summary>
+    public Func<ReceivedCall, int?> FailAfterPlacing { get; set; } = _ => null;
+
+    /// <summary>When set, the executions search answers with this status instead of its results.</summary>
+    public int? SearchStatus { get; set; }
+
+    /// <summary>How many executions searches were asked for.</summary>
+    public int Searches => Volatile.Read(ref _searches);
+
+    /// <summary>The executions stopped with <c>POST /call/{id}/stop</c>.</summary>
+    public IReadOnlyCollection<string> Stopped => _stopped.Keys.ToArray();
 
     public IReadOnlyList<ReceivedCall> Calls => _calls.ToArray();
 
@@ -208,14 +222,27 @@ public sealed class FakeBolna : IAsyncDisposable
             _executions[call.ExecutionId] = NewExecution(call, "queued");
             lock (_running) _running.Add(Task.Run(() => PlayAsync(call)));
             if (AnswerDelay > TimeSpan.Zero) await Task.Delay(AnswerDelay);
+            if (FailAfterPlacing(call) is { } failure) return Results.Json(new { error = failure, message = $"Failed with {failure}" }, statusCode: failure);
             return Results.Ok(new { message = "done", status = "queued", execution_id = call.ExecutionId });
         });
 
         app.MapGet("/executions/{id}", (string id) =>
             _executions.TryGetValue(id, out var body) ? Results.Text(body.ToJsonString(), "application/json") : Results.Json(new { detail = "Not found" }, statusCode: 404));
 
+        app.MapPost("/call/{id}/stop", (string id) =>
+        {
+            if (!_executions.TryGetValue(id, out var body)) return Results.Json(new { detail = "Not found" }, statusCode: 404);
+            _stopped[id] = true;
+            var status = body["status"]?.GetValue<string>();
+            return status is "queued" or "scheduled"
+                ? Results.Ok(new { message = "done", status = "stopped", execution_id = id })
+                : Results.Json(new { error = 400, message = "Only a queued or scheduled call can be stopped" }, statusCode: 400);
+        });
+
         app.MapGet("/v2/agent/{agentId}/executions", (string agentId, string? from, string? to, int? page_number, int? page_size) =>
         {
+            Interlocked.Increment(ref _searches);
+            if (SearchStatus is { } failing) return Results.Json(new { detail = "Search failed" }, statusCode: failing);
             if (from is null || to is null || !DateTimeOffset.TryParse(from, CultureInfo.InvariantCulture, out var since) || !DateTimeOffset.TryParse(to, CultureInfo.InvariantCulture, out var until))
             {
                 return Results.Json(new { detail = "from and to are required" }, statusCode: 400);

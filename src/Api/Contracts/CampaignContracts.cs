@@ -49,7 +49,13 @@ public sealed record QueueItem(
     public static QueueItem From(QueueItemRow row, ItemForecast? forecast) => new(
         row.Id, row.CampaignId, row.ContactId, row.PhoneNumber, row.ContactName, row.Status, row.Priority,
         forecast?.Position, Json.Utc(row.ScheduledFor), Json.Utc(forecast?.EstimatedCallAt),
-        forecast is { Reason: var reason } ? new WaitingReason(reason.Code, reason.Text, Json.Utc(reason.Until)) : null, row.Attempts, Json.Utc(row.StartedAt), Json.Utc(row.EndedAt),
+        Waiting(row, forecast) is { } reason ? new WaitingReason(reason.Code, reason.Text, Json.Utc(reason.Until)) : null, row.Attempts, Json.Utc(row.StartedAt), Json.Utc(row.EndedAt),
         row.ExecutionId, row.Outcome, row.FailureReason, row.DurationSeconds,
         row.CostCents is { } cents ? Math.Round((decimal)cents / 100m, 4) : null, row.Summary, row.RecordingUrl);
+
+    /// <summary>A queued item's reason from its forecast; a dialing one whose dial's answer was lost says so.</summary>
+    private static Domain.Campaigns.WaitingReason? Waiting(QueueItemRow row, ItemForecast? forecast) =>
+        forecast?.Reason ?? (row is { Status: Domain.Campaigns.ItemStatus.Dialing, DialUnknownAt: not null }
+            ? Domain.Campaigns.WaitingReason.ForUnknownDial(CallCampaigns.Ledger.Infrastructure.UnixMs.ToTime(row.DialCheckAt))
+            : null);
 }

@@ -16,7 +16,9 @@ public sealed record ProgressDecision(
 
 /// <summary>
 /// Applies Bolna's reports to an attempt so that a status never moves backwards and a repeated report changes
-/// nothing: a report of a lower stage is ignored; one of the same stage counts only when Bolna says it is newer.
+/// nothing: a report of a lower stage is ignored; one of the same stage counts only when Bolna says it is newer. Among
+/// final reports, a later <c>completed</c> (Bolna's record of the whole call) wins over an earlier guess such as
+/// <c>no-answer</c>; no other final report replaces one already applied.
 /// </summary>
 public static class CallProgress
 {
@@ -25,6 +27,7 @@ public static class CallProgress
         var rank = CallStatus.Rank(update.Status);
         if (rank == 0 || rank < state.Rank) return null;
         if (rank == state.Rank && !IsNewer(update.ProviderUpdatedAt, state.ProviderUpdatedAt)) return null;
+        if (CallStatus.IsFinal(state.Status) && update.Status != CallStatus.Completed) return null;
 
         var answeredNow = update.Status == CallStatus.InProgress && !state.SawInProgress;
         var sawInProgress = state.SawInProgress || answeredNow;

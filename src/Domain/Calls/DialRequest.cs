@@ -17,17 +17,23 @@ public enum DialOutcome
     /// <summary>Bolna queued the call; <see cref="DialResult.ExecutionId"/> names it.</summary>
     Accepted,
 
-    /// <summary>The number or agent is wrong (400/404/422): this item fails, the campaign goes on.</summary>
+    /// <summary>The contact's number was refused (400/422): this item fails, the campaign goes on.</summary>
     Rejected,
 
-    /// <summary>The API key is wrong (401/403): no dial can succeed until it is fixed.</summary>
-    Unauthorized,
+    /// <summary>
+    /// Refused for the campaign or the account, not the contact (a wrong API key, an agent Bolna does not know, a caller
+    /// id the account cannot use, Bolna failing as a whole): no dial of this campaign can succeed until it is fixed.
+    /// </summary>
+    CampaignRefused,
 
     /// <summary>Too many requests (429): try again later, no call was placed.</summary>
     RateLimited,
 
     /// <summary>A 5xx or a timeout: the call may or may not have been placed.</summary>
     Unknown,
+
+    /// <summary>Not sent: just before sending, the item was no longer to be dialled (paused, cancelled, window closed, contact deleted).</summary>
+    Withdrawn,
 }
 
 [GenerateSerializer, Immutable, Alias("DialResult")]

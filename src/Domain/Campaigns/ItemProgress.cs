@@ -8,7 +8,8 @@ public static class ItemProgress
     /// <summary>
     /// The item's next status, or null when it stays as it is. Reports about an earlier attempt never move the item.
     /// A line that ends connected completes the item; one that ends unconnected fails it, or queues it again when
-    /// the retry policy allows. A final report that reveals a connection the line's end did not show completes it.
+    /// the retry policy allows. A final report that reveals a connection the line's end (or an earlier final guess) did
+    /// not show completes it.
     /// </summary>
     public static string? NextStatus(string itemStatus, bool isCurrentAttempt, ProgressDecision decision, bool retryAllowed)
     {
@@ -19,7 +20,7 @@ public static class ItemProgress
             return retryAllowed ? ItemStatus.Queued : ItemStatus.Failed;
         }
 
-        if (decision.FinalNow && decision.Connected && itemStatus is ItemStatus.Failed or ItemStatus.Queued)
+        if (CallStatus.IsFinal(decision.Status) && decision.Connected && itemStatus is ItemStatus.Failed or ItemStatus.Queued)
         {
             return ItemStatus.Completed;
         }

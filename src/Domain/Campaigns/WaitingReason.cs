@@ -13,6 +13,14 @@ public sealed record WaitingReason(string Code, string Text, DateTimeOffset? Unt
     public const string SystemLimit = "system-limit";
     public const string Paused = "paused";
     public const string RetryDelay = "retry-delay";
+    public const string DialUnknown = "dial-unknown";
+
+    /// <summary>A dialing item whose dial Bolna did not answer: its call may be live, and is searched for.</summary>
+    public static WaitingReason ForUnknownDial(DateTimeOffset? nextCheck) => new(
+        DialUnknown,
+        "Bolna did not answer the dial, so the call may be live: its slot stays held, and Bolna's calls are searched for it"
+            + (nextCheck is { } at ? $" (next search at {at.UtcDateTime:HH:mm:ss} UTC)." : "."),
+        nextCheck);
 }
 
 /// <summary>What a campaign's queued items wait on at one moment: its status, its window and the slots in use.</summary>

@@ -15,6 +15,8 @@ public sealed record PlannedProgress(ProgressWrite Write, AttemptRow Attempt, st
 /// </summary>
 public static class CallOutcomes
 {
+    private const string BalanceLow = "balance-low";
+
     /// <summary>The report's effects on <paramref name="attempt"/>, or null when it changes nothing (late, repeated, unknown status).</summary>
     public static PlannedProgress? Plan(CampaignRow campaign, AttemptRow attempt, CallUpdate update, DateTimeOffset now, TimeSpan finalDataCheckAfter)
     {
@@ -25,7 +27,14 @@ public static class CallOutcomes
         var isCurrent = attempt.ItemAttempts == attempt.Attempt;
         var retryAllowed = CampaignStatus.IsRunning(campaign.Status) && campaign.Retry().AllowsRetry(attempt.Attempt, decision.Status);
         var itemTo = ItemProgress.NextStatus(attempt.ItemStatus, isCurrent, decision, retryAllowed);
-        DateTimeOffset? retryAt = itemTo == ItemStatus.Queued
+        // Bolna placed no call for want of balance: the account's fault, not the contact's. The item goes back
+        // uncounted, and the campaign pauses until the balance is topped up.
+        var balanceLow = decision.Status == BalanceLow && isCurrent && ItemStatus.IsInFlight(attempt.ItemStatus);
+        if (balanceLow) itemTo = ItemStatus.Queued;
+        // A contact deleted while its call was on the way is not called again: its item ends cancelled.
+        var contactDeleted = attempt.ContactId is null && itemTo is ItemStatus.Queued or ItemStatus.Failed;
+        if (contactDeleted) itemTo = ItemStatus.Cancelled;
+        DateTimeOffset? retryAt = itemTo == ItemStatus.Queued && !balanceLow
             ? campaign.Window().EarliestStartAtOrAfter(now + TimeSpan.FromMinutes(campaign.RetryDelayMinutes)) ?? now
             : null;
         var final = CallStatus.IsFinal(decision.Status);
@@ -45,7 +54,10 @@ public static class CallOutcomes
             ItemFrom = attempt.ItemStatus,
             ItemTo = itemTo,
             RetryNotBefore = UnixMs.From(retryAt),
-            FailureReason = itemTo == ItemStatus.Failed ? FailureReason(decision.Status, update) : null,
+            FailureReason = itemTo == ItemStatus.Failed ? FailureReason(decision.Status, update) : contactDeleted ? "contact deleted" : null,
+            UncountAttempt = balanceLow && !contactDeleted,
+            PauseReason = balanceLow ? $"Bolna's balance is too low to place calls ({update.ErrorMessage ?? "balance-low"}): top it up, then resume the campaign" : null,
+            CorrectContactHistory = !decision.FinalNow && itemTo == ItemStatus.Completed && attempt.ItemStatus is ItemStatus.Failed or ItemStatus.Queued,
             IsCurrentAttempt = isCurrent,
             DurationSeconds = update.DurationSeconds,
             // Bolna reports a cost of 0 until its final data is ready: only a final report's figure is the cost.
@@ -57,7 +69,7 @@ public static class CallOutcomes
             ExtractedData = update.ExtractedData,
             FinalNow = final,
             FinalCheckAt = decision.LineEndsNow && !final ? UnixMs.From(now + finalDataCheckAfter) : null,
-            UpdateContactHistory = decision.FinalNow,
+            UpdateContactHistory = decision.FinalNow && !balanceLow,
             ContactId = attempt.ContactId,
             Now = UnixMs.From(now),
         };

@@ -13,26 +13,43 @@ namespace CallCampaigns.Grains.Calls;
 public sealed class CallReconcilerGrain(SlotLeaseStore leases, QueueStore queue, EngineClock time, IOptions<EngineOptions> options)
     : Grain, ICallReconcilerGrain
 {
+    /// <summary>Searches for a dial's call back off to at most this far apart.</summary>
+    private static readonly TimeSpan SearchAtMostEvery = TimeSpan.FromMinutes(5);
+
     async Task ICallReconcilerGrain.Tick()
     {
         var now = time.GetUtcNow();
         await LookForFinalDataAsync(now);
-        foreach (var lease in await leases.ExpiredAsync(UnixMs.From(now), UnixMs.From(now + options.Value.StaleCallAfter)))
+        var engine = options.Value;
+        var expired = await leases.ExpiredAsync(
+            UnixMs.From(now), UnixMs.From(now + engine.StaleCallAfter),
+            (long)engine.UnknownDialCheckAfter.TotalMilliseconds, (long)SearchAtMostEvery.TotalMilliseconds, (long)engine.UnknownDialGiveUpAfter.TotalMilliseconds);
+        foreach (var lease in expired)
         {
             EngineMetrics.LeaseExpiries.Add(1);
-            if (now - UnixMs.ToTime(lease.GrantedAt) > options.Value.MaxCallDuration)
+            var dialledAt = UnixMs.ToTime(lease.DialledAt ?? lease.GrantedAt);
+            if (lease.ExecutionId is { } executionId)
+            {
+                if (now - UnixMs.ToTime(lease.GrantedAt) > engine.MaxCallDuration)
+                {
+                    await GrainFactory.GetGrain<ICampaignGrain>(lease.CampaignId).GiveUpCall(
+                        lease.ItemId, lease.Attempt, "no-news", $"No news of this call for {engine.MaxCallDuration}; it was stopped and its slot freed");
+                }
+                else
+                {
+                    await GrainFactory.GetGrain<IDialerGrain>(0).LookUp(lease.CampaignId, executionId);
+                }
+            }
+            else if (now - dialledAt > engine.UnknownDialGiveUpAfter)
             {
                 await GrainFactory.GetGrain<ICampaignGrain>(lease.CampaignId).GiveUpCall(
-                    lease.ItemId, lease.Attempt, $"No news of this call for {options.Value.MaxCallDuration}; its slot was freed");
-            }
-            else if (lease.ExecutionId is { } executionId)
-            {
-                await GrainFactory.GetGrain<IDialerGrain>(0).LookUp(lease.CampaignId, executionId);
+                    lease.ItemId, lease.Attempt, "dial-unknown",
+                    $"Bolna never showed whether the dial placed a call within {engine.UnknownDialGiveUpAfter}; it was not dialled again");
             }
             else if (lease.AgentId is { } agentId && lease.PhoneNumber is { } phone)
             {
                 var request = new DialRequest(lease.CampaignId, lease.ItemId, lease.Attempt, agentId, phone, null, new Dictionary<string, string>());
-                await GrainFactory.GetGrain<IDialerGrain>(0).Resolve(request, UnixMs.ToTime(lease.DialledAt ?? lease.GrantedAt));
+                await GrainFactory.GetGrain<IDialerGrain>(0).Resolve(request, dialledAt, UnixMs.ToTime(lease.DialUnknownAt));
             }
         }
     }

@@ -1,4 +1,6 @@
 using CallCampaigns.Bolna;
+using CallCampaigns.Domain;
+using CallCampaigns.Ledger.Queue;
 
 namespace CallCampaigns.Grains.Calls;
 
@@ -7,8 +9,13 @@ namespace CallCampaigns.Grains.Calls;
 /// reentrant: one activation keeps many requests in flight.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class DialerGrain(IDialer dialer, CallReports reports, ILogger<DialerGrain> logger) : Grain, IDialerGrain
+public sealed class DialerGrain(
+    IDialer dialer, CallReports reports, QueueStore queue, EngineClock time, IOptions<BolnaOptions> bolna, ILogger<DialerGrain> logger)
+    : Grain, IDialerGrain
 {
+    /// <summary>How far Bolna's clock may be from ours when the dial's window is read in its executions.</summary>
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(5);
+
     async Task IDialerGrain.Dial(DialRequest request)
     {
         DialResult result;
@@ -28,16 +35,37 @@ public sealed class DialerGrain(IDialer dialer, CallReports reports, ILogger<Dia
         await GrainFactory.GetGrain<ICampaignGrain>(request.CampaignId).DialAnswered(request, result);
     }
 
-    async Task IDialerGrain.Resolve(DialRequest request, DateTimeOffset dialledAt)
+    async Task IDialerGrain.Resolve(DialRequest request, DateTimeOffset dialledAt, DateTimeOffset? answeredAt)
     {
+        // The call, if any, was created while the request was with Bolna: between the dial and its (lost) answer.
+        var from = dialledAt - ClockSkew;
+        var to = (answeredAt ?? dialledAt + bolna.Value.DialTimeout * 4) + ClockSkew;
+        var search = await dialer.SearchExecutionsAsync(request.AgentId, request.PhoneNumber, from, to, CancellationToken.None);
+        DialResolution resolution;
         try
         {
-            var executionId = await dialer.FindExecutionAsync(request.AgentId, request.PhoneNumber, dialledAt, CancellationToken.None);
-            await GrainFactory.GetGrain<ICampaignGrain>(request.CampaignId).DialResolved(request.ItemId, request.Attempt, executionId);
+            // An execution another item already has is that item's call, never this one's.
+            var unbound = await queue.UnboundExecutionsAsync(search.Matches);
+            resolution = unbound.Count switch
+            {
+                1 => DialResolution.Found(unbound[0]),
+                0 when search.Complete && to < time.GetUtcNow() => DialResolution.NoCall,
+                0 => DialResolution.Unsure(search.Problem ?? "the dial's window is not over yet"),
+                _ => DialResolution.Unsure($"{unbound.Count} calls to the number in the dial's window"),
+            };
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Could not search for the call to item {ItemId}; it will be tried again", request.ItemId);
+            resolution = DialResolution.Unsure($"the ledger could not be read: {e.Message}");
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<ICampaignGrain>(request.CampaignId).DialResolved(request.ItemId, request.Attempt, resolution);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Campaign {CampaignId} item {ItemId}: the search's answer was not delivered ({Error}); it will be searched again", request.CampaignId, request.ItemId, e.Message);
         }
     }
 

@@ -18,7 +18,7 @@ public sealed class CampaignGrain(
     CampaignStore campaigns,
     QueueStore queue,
     SlotLeaseStore leases,
-    Calls.CallApplier applier,
+    DialAnswers dials,
     EngineClock time,
     IOptions<EngineOptions> options,
     ILogger<CampaignGrain> logger) : Grain, ICampaignGrain, IRemindable
@@ -60,72 +60,28 @@ public sealed class CampaignGrain(
         if (news.WorthALook) await PumpAsync();
     }
 
-    /// <summary>
-    /// Records the execution a dial placed; the applier then applies the webhooks that came for it before, and tells
-    /// this campaign if they freed the slot.
-    /// </summary>
-    private async Task RecordPlacedCallAsync(long itemId, int attempt, string executionId)
-    {
-        await queue.RecordDialAcceptedAsync(Id, itemId, attempt, executionId, UnixMs.From(Now));
-        applier.Signal(executionId);
-    }
-
     async Task ICampaignGrain.DialAnswered(DialRequest request, DialResult result)
     {
         if (await CurrentAsync() is not { } campaign) return;
-        var now = UnixMs.From(Now);
-        switch (result.Outcome)
-        {
-            case DialOutcome.Accepted:
-                await RecordPlacedCallAsync(request.ItemId, request.Attempt, result.ExecutionId!);
-                return;
-            case DialOutcome.Rejected:
-                logger.LogWarning("Campaign {CampaignId} item {ItemId} dial rejected: {Reason}", Id, request.ItemId, result.Reason);
-                if (await queue.RecordDialRejectedAsync(Id, request.ItemId, request.Attempt, "dial-rejected", result.Reason ?? "rejected", now)) _released++;
-                break;
-            case DialOutcome.Unauthorized:
-                logger.LogError("Campaign {CampaignId} paused: the Bolna key was refused ({Reason})", Id, result.Reason);
-                if (await queue.ReturnToQueueAsync(Id, request.ItemId, request.Attempt, null, now)) _released++;
-                if (campaign.Status is CampaignStatus.Active or CampaignStatus.Scheduled)
-                {
-                    await campaigns.SetStatusAsync(Id, CampaignStatus.Paused, $"Bolna refused the API key: {result.Reason}", now);
-                }
+        var effect = await dials.AnsweredAsync(campaign, request, result);
+        if (result.Outcome == DialOutcome.Accepted) return; // the call is on its way; its webhooks say what comes next
+        await AfterDialAsync(effect);
+    }
 
-                break;
-            case DialOutcome.RateLimited:
-                // No call was placed: the item keeps its place, and the whole campaign waits before dialling again.
-                var until = Now + (result.RetryAfter ?? options.Value.RateLimitBackoff);
-                if (until > _holdUntil) _holdUntil = until;
-                logger.LogWarning("Campaign {CampaignId} holds its dials until {Until}: {Reason}", Id, _holdUntil, result.Reason);
-                if (await queue.ReturnToQueueAsync(Id, request.ItemId, request.Attempt, null, now)) _released++;
-                break;
-            default:
-                // The call may have been placed: keep its slot, and have the reconciler search for it soon.
-                logger.LogWarning("Campaign {CampaignId} item {ItemId}: dial outcome unknown ({Reason})", Id, request.ItemId, result.Reason);
-                await leases.ExpireAtAsync(request.ItemId, request.Attempt, UnixMs.From(Now + options.Value.UnknownDialCheckAfter));
-                break;
-        }
+    async Task ICampaignGrain.DialResolved(long itemId, int attempt, DialResolution resolution) =>
+        await AfterDialAsync(await dials.ResolvedAsync(Id, itemId, attempt, resolution));
 
+    async Task ICampaignGrain.GiveUpCall(long itemId, int attempt, string outcome, string reason)
+    {
+        logger.LogWarning("Campaign {CampaignId} item {ItemId} given up ({Outcome}): {Reason}", Id, itemId, outcome, reason);
+        if (await queue.RecordDialRejectedAsync(Id, itemId, attempt, outcome, reason, UnixMs.From(Now))) _released++;
         await PumpAsync();
     }
 
-    async Task ICampaignGrain.DialResolved(long itemId, int attempt, string? executionId)
+    private async Task AfterDialAsync(DialEffect effect)
     {
-        if (executionId is not null)
-        {
-            logger.LogInformation("Campaign {CampaignId} item {ItemId}: the unanswered dial placed call {ExecutionId}", Id, itemId, executionId);
-            await RecordPlacedCallAsync(itemId, attempt, executionId);
-            return;
-        }
-
-        logger.LogInformation("Campaign {CampaignId} item {ItemId}: the unanswered dial placed no call; it goes back to the queue", Id, itemId);
-        if (await queue.ReturnToQueueAsync(Id, itemId, attempt, null, UnixMs.From(Now))) _released++;
-        await PumpAsync();
-    }
-
-    async Task ICampaignGrain.GiveUpCall(long itemId, int attempt, string reason)
-    {
-        if (await queue.RecordDialRejectedAsync(Id, itemId, attempt, "unknown", reason, UnixMs.From(Now))) _released++;
+        _released += effect.Released;
+        if (effect.HoldUntil > _holdUntil) _holdUntil = effect.HoldUntil.Value;
         await PumpAsync();
     }
 

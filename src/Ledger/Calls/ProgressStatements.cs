@@ -31,6 +31,7 @@ internal static class ProgressStatements
             const string Move = """
                 UPDATE queue_items SET status = @ItemTo, outcome = @Status, connected = @Connected,
                     failure_reason = @FailureReason,
+                    attempts = CASE WHEN @UncountAttempt THEN attempts - 1 ELSE attempts END,
                     ended_at = CASE WHEN @ItemTo = 'in-progress' THEN ended_at ELSE coalesce(ended_at, @Now) END,
                     scheduled_for = CASE WHEN @ItemTo = 'queued' THEN @RetryNotBefore ELSE scheduled_for END,
                     updated_at = @Now
@@ -62,6 +63,26 @@ internal static class ProgressStatements
                   WHERE id = @ContactId
                   """
                 : "UPDATE contacts SET not_connected_calls = not_connected_calls + 1, updated_at = @Now WHERE id = @ContactId");
+        }
+
+        if (write.CorrectContactHistory && write.ContactId is not null)
+        {
+            var greatest = dialect == LedgerDialect.Postgres ? "greatest" : "max";
+            statements.Add(
+                $"""
+                UPDATE contacts SET successful_calls = successful_calls + 1, not_connected_calls = {greatest}(0, not_connected_calls - 1),
+                    last_conversation_at = @Now, last_transcript_summary = coalesce(@Summary, last_transcript_summary), updated_at = @Now
+                WHERE id = @ContactId
+                """);
+        }
+
+        if (write.PauseReason is not null)
+        {
+            statements.Add(
+                """
+                UPDATE campaigns SET status = 'paused', status_reason = @PauseReason, updated_at = @Now
+                WHERE id = @CampaignId AND status IN ('active', 'scheduled')
+                """);
         }
 
         // The only statement that returns a row: the lease it released.

@@ -46,6 +46,8 @@ public sealed class CampaignRow
     public int CancelledCount { get; init; }
     public long LastPosition { get; init; }
     public long? NextCallAt { get; init; }
+    /// <summary>Dial refusals since the last dial that went through.</summary>
+    public int DialErrorsInRow { get; init; }
     public long CreatedAt { get; init; }
     public long UpdatedAt { get; init; }
     public long? EndedAt { get; init; }

@@ -131,6 +131,17 @@ public sealed class CampaignStore(LedgerDatabase database)
     }
 
     /// <summary>
+    /// Counts one more dial refused in a row (<paramref name="refused"/>), or starts the count again; returns the count.
+    /// </summary>
+    public async Task<int> CountDialErrorAsync(long id, bool refused)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<int>(
+            "UPDATE campaigns SET dial_errors_in_row = CASE WHEN @refused THEN dial_errors_in_row + 1 ELSE 0 END WHERE id = @id RETURNING dial_errors_in_row",
+            new { id, refused });
+    }
+
+    /// <summary>
     /// Writes a campaign's editable settings and, when <paramref name="replan"/> is given, re-plans its queued items
     /// that have not been tried yet (retries keep their delay), in one transaction.
     /// </summary>

@@ -100,6 +100,9 @@ public sealed class LedgerDatabase : IDisposable
     /// <summary>The larger of its arguments.</summary>
     public string Greatest => Dialect == LedgerDialect.Postgres ? "greatest" : "max";
 
+    /// <summary>The smaller of its arguments.</summary>
+    public string Least => Dialect == LedgerDialect.Postgres ? "least" : "min";
+
     /// <summary>Case-insensitive LIKE.</summary>
     public string ILike => Dialect == LedgerDialect.Postgres ? "ILIKE" : "LIKE";
 

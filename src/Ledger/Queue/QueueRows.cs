@@ -25,6 +25,10 @@ public sealed class QueueItemRow
     public string? Summary { get; init; }
     public string? RecordingUrl { get; init; }
     public string? HangupReason { get; init; }
+    /// <summary>When the dial's answer was lost (the item is dialing, its call may be live).</summary>
+    public long? DialUnknownAt { get; init; }
+    /// <summary>When the call's slot lease is next looked at: for a lost dial answer, the next search for its call.</summary>
+    public long? DialCheckAt { get; init; }
     public long UpdatedAt { get; init; }
 }
 
@@ -98,6 +102,12 @@ public sealed record ProgressWrite
     public bool FinalNow { get; init; }
     /// <summary>When the line ends without the final data: when to look the call up if that data has not come.</summary>
     public long? FinalCheckAt { get; init; }
+    /// <summary>The attempt is not counted (no call was placed): the item goes back with one attempt less.</summary>
+    public bool UncountAttempt { get; init; }
+    /// <summary>Pauses the running campaign with this reason (a fault of the account, not of the contact).</summary>
+    public string? PauseReason { get; init; }
+    /// <summary>The call's history, counted not connected by an earlier final guess, is corrected to connected.</summary>
+    public bool CorrectContactHistory { get; init; }
     /// <summary>Set on the attempt's first final report: the contact's history counts this call once.</summary>
     public bool UpdateContactHistory { get; init; }
     public long? ContactId { get; init; }

@@ -90,7 +90,7 @@ public sealed class QueueStore(LedgerDatabase database)
         await using var transaction = await connection.BeginTransactionAsync();
         var moved = await connection.ExecuteAsync(
             """
-            UPDATE queue_items SET status = 'queued', attempts = attempts - 1, started_at = NULL,
+            UPDATE queue_items SET status = 'queued', attempts = attempts - 1, started_at = NULL, dial_unknown_at = NULL,
                 scheduled_for = coalesce(@notBefore, scheduled_for), updated_at = @now
             WHERE id = @itemId AND attempts = @attempt AND status = 'dialing'
             """,
@@ -107,24 +107,65 @@ public sealed class QueueStore(LedgerDatabase database)
     }
 
     /// <summary>
-    /// Records Bolna's execution id for an attempt. Deliveries that came for it before this answer, waiting in the
-    /// inbox, become due at once (the caller signals the applier; this makes any node's sweep find them too).
+    /// Records Bolna's execution id for an attempt; false when the execution is already another item's (the attempt
+    /// stays as it was). Deliveries that came for it before, waiting in the inbox, become due at once (the caller
+    /// signals the applier; this makes any node's sweep find them too).
     /// </summary>
-    public async Task RecordDialAcceptedAsync(long campaignId, long itemId, int attempt, string executionId, long now)
+    public async Task<bool> RecordDialAcceptedAsync(long campaignId, long itemId, int attempt, string executionId, long now)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var owner = await connection.ExecuteScalarAsync<long?>(
+            """
+            INSERT INTO call_attempts (execution_id, item_id, campaign_id, attempt, status, status_rank, dialed_at, updated_at)
+            VALUES (@executionId, @itemId, @campaignId, @attempt, 'queued', 1, @now, @now)
+            ON CONFLICT (execution_id) DO NOTHING;
+            SELECT item_id FROM call_attempts WHERE execution_id = @executionId
+            """,
+            new { executionId, itemId, campaignId, attempt, now }, transaction);
+        if (owner != itemId)
+        {
+            await transaction.RollbackAsync();
+            return false;
+        }
+
+        await connection.ExecuteAsync(
+            """
+            UPDATE queue_items SET execution_id = @executionId, dial_unknown_at = NULL, updated_at = @now WHERE id = @itemId AND attempts = @attempt;
+            UPDATE slot_leases SET execution_id = @executionId WHERE item_id = @itemId AND attempt = @attempt;
+            UPDATE call_events SET next_attempt_at = 0
+            WHERE execution_id = @executionId AND applied_at IS NULL AND set_aside_at IS NULL AND next_attempt_at > 0
+            """,
+            new { executionId, itemId, attempt, now }, transaction);
+        await transaction.CommitAsync();
+        return true;
+    }
+
+    /// <summary>The executions among <paramref name="executionIds"/> that no item has.</summary>
+    public async Task<IReadOnlyList<string>> UnboundExecutionsAsync(IReadOnlyList<string> executionIds)
+    {
+        if (executionIds.Count == 0) return [];
+        await using var connection = await database.OpenAsync();
+        var bound = (await connection.QueryAsync<string>(
+            $"SELECT execution_id FROM call_attempts WHERE {database.IsAnyOf("execution_id", "@executionIds")}",
+            new { executionIds = executionIds.ToArray() })).ToHashSet(StringComparer.Ordinal);
+        return executionIds.Distinct(StringComparer.Ordinal).Where(id => !bound.Contains(id)).ToArray();
+    }
+
+    /// <summary>
+    /// A dial whose answer was lost: the item stays dialing (the call may be live) with the time it became unknown, and
+    /// its lease is next looked at <paramref name="checkAt"/>.
+    /// </summary>
+    public async Task MarkDialUnknownAsync(long itemId, int attempt, long now, long checkAt)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync(
             """
-            INSERT INTO call_attempts (execution_id, item_id, campaign_id, attempt, status, status_rank, dialed_at, updated_at)
-            VALUES (@executionId, @itemId, @campaignId, @attempt, 'queued', 1, @now, @now)
-            ON CONFLICT (execution_id) DO NOTHING;
-            UPDATE queue_items SET execution_id = @executionId, updated_at = @now WHERE id = @itemId AND attempts = @attempt;
-            UPDATE slot_leases SET execution_id = @executionId WHERE item_id = @itemId AND attempt = @attempt;
-            UPDATE call_events SET next_attempt_at = 0
-            WHERE execution_id = @executionId AND applied_at IS NULL AND set_aside_at IS NULL AND next_attempt_at > 0
+            UPDATE queue_items SET dial_unknown_at = @now, updated_at = @now WHERE id = @itemId AND attempts = @attempt AND status = 'dialing';
+            UPDATE slot_leases SET expires_at = @checkAt WHERE item_id = @itemId AND attempt = @attempt
             """,
-            new { executionId, itemId, campaignId, attempt, now }, transaction);
+            new { itemId, attempt, now, checkAt }, transaction);
         await transaction.CommitAsync();
     }
 
@@ -138,7 +179,8 @@ public sealed class QueueStore(LedgerDatabase database)
         await using var transaction = await connection.BeginTransactionAsync();
         var moved = await connection.ExecuteAsync(
             """
-            UPDATE queue_items SET status = 'failed', outcome = @outcome, failure_reason = @reason, ended_at = @now, updated_at = @now
+            UPDATE queue_items SET status = 'failed', outcome = @outcome, failure_reason = @reason, ended_at = @now, dial_unknown_at = NULL,
+                updated_at = @now
             WHERE id = @itemId AND attempts = @attempt AND status IN ('dialing', 'in-progress')
             """,
             new { itemId, attempt, outcome, reason, now }, transaction);
@@ -202,7 +244,8 @@ public sealed class QueueStore(LedgerDatabase database)
         var total = await connection.ExecuteScalarAsync<int>($"SELECT count(*) FROM queue_items WHERE {filter}", new { campaignId, status });
         var items = await connection.QueryAsync<QueueItemRow>(
             $"""
-            SELECT * FROM queue_items WHERE {filter}
+            SELECT queue_items.*, (SELECT l.expires_at FROM slot_leases l WHERE l.item_id = queue_items.id) AS dial_check_at
+            FROM queue_items WHERE {filter}
             ORDER BY CASE WHEN status = 'queued' THEN 0 ELSE 1 END,
                      CASE WHEN status = 'queued' THEN {DueTime} ELSE 0 END,
                      CASE WHEN status = 'queued' THEN -priority ELSE 0 END,

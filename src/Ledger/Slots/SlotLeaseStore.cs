@@ -27,6 +27,8 @@ public sealed class ExpiredLease
     public string? AgentId { get; init; }
     public string? PhoneNumber { get; init; }
     public long? DialledAt { get; init; }
+    /// <summary>When the dial's answer was lost; null while it may still come (or it came).</summary>
+    public long? DialUnknownAt { get; init; }
 }
 
 /// <summary>
@@ -107,17 +109,19 @@ public sealed class SlotLeaseStore(LedgerDatabase database)
     }
 
     /// <summary>
-    /// Leases of calls whose time ran out, with their expiry pushed to <paramref name="extendTo"/> so each is looked
-    /// at once per period, and what is needed to look the call up.
+    /// Leases of calls whose time ran out, with what is needed to look the call up, each next looked at later: a
+    /// call Bolna named at <paramref name="extendTo"/>; a dial whose call is still being searched for after as long as
+    /// it has waited, between <paramref name="searchAfterMs"/> and <paramref name="searchAtMostEveryMs"/>, and once more
+    /// when it reaches <paramref name="giveUpAfterMs"/>.
     /// </summary>
-    public async Task<IReadOnlyList<ExpiredLease>> ExpiredAsync(long now, long extendTo)
+    public async Task<IReadOnlyList<ExpiredLease>> ExpiredAsync(long now, long extendTo, long searchAfterMs, long searchAtMostEveryMs, long giveUpAfterMs)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var expired = (await connection.QueryAsync<ExpiredLease>(
             """
             SELECT l.id, l.user_id, l.campaign_id, l.item_id, l.attempt, l.execution_id, l.granted_at,
-                   c.agent_id, q.phone_number, q.started_at AS dialled_at
+                   c.agent_id, q.phone_number, q.started_at AS dialled_at, q.dial_unknown_at
             FROM slot_leases l
             LEFT JOIN queue_items q ON q.id = l.item_id
             LEFT JOIN campaigns c ON c.id = l.campaign_id
@@ -125,18 +129,15 @@ public sealed class SlotLeaseStore(LedgerDatabase database)
             """,
             new { now }, transaction)).AsList();
         await connection.ExecuteAsync(
-            "UPDATE slot_leases SET expires_at = @extendTo WHERE item_id IS NOT NULL AND expires_at < @now",
-            new { now, extendTo }, transaction);
+            $"""
+            UPDATE slot_leases SET expires_at = CASE WHEN execution_id IS NULL
+                THEN {database.Least}(granted_at + @giveUpAfterMs + 1, @now + {database.Greatest}(@searchAfterMs, {database.Least}(@searchAtMostEveryMs, @now - granted_at)))
+                ELSE @extendTo END
+            WHERE item_id IS NOT NULL AND expires_at < @now
+            """,
+            new { now, extendTo, searchAfterMs, searchAtMostEveryMs, giveUpAfterMs }, transaction);
         await transaction.CommitAsync();
         return expired;
-    }
-
-    /// <summary>Brings forward when a call's lease is next looked at (a dial whose outcome is unknown).</summary>
-    public async Task ExpireAtAsync(long itemId, int attempt, long at)
-    {
-        await using var connection = await database.OpenAsync();
-        await connection.ExecuteAsync(
-            "UPDATE slot_leases SET expires_at = @at WHERE item_id = @itemId AND attempt = @attempt", new { itemId, attempt, at });
     }
 
     public async Task<int> CountAsync(string? userId = null)

@@ -28,7 +28,6 @@ public sealed class CallOutcomeTests(BolnaNodeFixture fixture) : IClassFixture<B
     [InlineData("error")]
     [InlineData("canceled")]
     [InlineData("stopped")]
-    [InlineData("balance-low")]
     public async Task A_call_that_ends_without_connecting_fails_its_item_with_Bolnas_word_for_why(string status)
     {
         var (client, contacts, numbers) = await fixture.NewUserAsync();
@@ -111,8 +110,8 @@ public sealed class CallOutcomeTests(BolnaNodeFixture fixture) : IClassFixture<B
     {
         var (client, contacts, numbers) = await fixture.NewUserAsync(contacts: 4);
         fixture.Refusals[numbers[0]] = () => 400;
-        fixture.Refusals[numbers[1]] = () => 404;
-        fixture.Refusals[numbers[2]] = () => 422;
+        fixture.Refusals[numbers[1]] = () => 422;
+        fixture.Refusals[numbers[2]] = () => 400;
 
         var id = (await client.CreateCampaignAsync(BolnaNodeFixture.Campaign(contacts)))["id"]!.GetValue<long>();
         var done = await client.WaitForCampaignAsync(id, c => (string?)c["status"] == "completed", Within);
@@ -198,6 +197,112 @@ public sealed class CallOutcomeTests(BolnaNodeFixture fixture) : IClassFixture<B
         Assert.Equal(0, campaign["completedCalls"]!.GetValue<int>());
         hangUp.SetResult();
         await client.WaitForCampaignAsync(id, c => (string?)c["status"] == "completed", Within);
+    }
+
+    [Fact]
+    public async Task A_later_completed_with_a_conversation_wins_over_an_earlier_no_answer_and_the_record_agrees()
+    {
+        var (client, contacts, numbers) = await fixture.NewUserAsync();
+        fixture.Scripts[numbers[0]] = _ => Steps(("ringing", null), ("no-answer", null), ("completed", Conversation(21)));
+
+        var item = await RunAsync(client, contacts, i => (string?)i["status"] == "completed");
+        var id = item["campaignId"]!.GetValue<long>();
+        var campaign = await client.GetCampaignAsync(id);
+        var analytics = await client.GetAsync($"api/campaigns/{id}/analytics");
+        var contact = await client.GetAsync($"api/contacts/{contacts[0]}");
+
+        Assert.Equal("completed", (string?)item["status"]);
+        Assert.Equal("completed", (string?)item["outcome"]);
+        Assert.Null(item["failureReason"]);
+        Assert.Equal(21.0, item["durationSeconds"]!.GetValue<double>());
+        Assert.Equal(1, campaign["successfulCalls"]!.GetValue<int>());
+        Assert.Equal(0, campaign["failedCalls"]!.GetValue<int>());
+        Assert.Equal(1, analytics["successful"]!.GetValue<int>());
+        Assert.Equal(1, contact["successfulCalls"]!.GetValue<int>());
+        Assert.Equal(0, contact["notConnectedCalls"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_balance_low_call_pauses_the_campaign_with_the_reason_and_its_contact_waits_uncounted()
+    {
+        var (client, contacts, numbers) = await fixture.NewUserAsync(contacts: 4);
+        foreach (var number in numbers) fixture.Scripts[number] = _ => Steps(("balance-low", null));
+
+        var id = (await client.CreateCampaignAsync(BolnaNodeFixture.Campaign(contacts)))["id"]!.GetValue<long>();
+        var paused = await client.WaitForCampaignAsync(id, c => (string?)c["status"] == "paused" && c["inProgressCalls"]!.GetValue<int>() == 0, Within);
+
+        Assert.Contains("balance", (string?)paused["statusReason"], StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(4, paused["queuedCalls"]!.GetValue<int>());
+        Assert.All(await client.ListItemsAsync(id), i => Assert.Equal(0, i["attempts"]!.GetValue<int>()));
+        Assert.Single(fixture.Bolna.Calls, c => numbers.Contains(c.RecipientPhoneNumber));
+        Assert.Equal(0, (await client.GetAsync($"api/contacts/{contacts[0]}"))["notConnectedCalls"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task An_agent_Bolna_no_longer_knows_pauses_the_campaign_and_leaves_the_list_queued()
+    {
+        var (client, contacts, numbers) = await fixture.NewUserAsync(contacts: 20);
+        foreach (var number in numbers.Skip(2)) fixture.Refusals[number] = () => 404;
+
+        var id = (await client.CreateCampaignAsync(BolnaNodeFixture.Campaign(contacts)))["id"]!.GetValue<long>();
+        var paused = await client.WaitForCampaignAsync(id, c => (string?)c["status"] == "paused" && c["inProgressCalls"]!.GetValue<int>() == 0, Within);
+
+        Assert.Contains("agent", (string?)paused["statusReason"]);
+        Assert.InRange(fixture.Bolna.Calls.Count(c => numbers.Contains(c.RecipientPhoneNumber)), 3, 2 + 5);
+        Assert.Equal(0, paused["failedCalls"]!.GetValue<int>());
+        Assert.True(paused["queuedCalls"]!.GetValue<int>() >= 15);
+    }
+
+    [Fact]
+    public async Task Five_refused_numbers_in_a_row_pause_the_campaign_instead_of_failing_the_whole_list()
+    {
+        var (client, contacts, numbers) = await fixture.NewUserAsync(contacts: 12);
+        foreach (var number in numbers) fixture.Refusals[number] = () => 400;
+
+        var id = (await client.CreateCampaignAsync(BolnaNodeFixture.Campaign(contacts)))["id"]!.GetValue<long>();
+        var paused = await client.WaitForCampaignAsync(id, c => (string?)c["status"] == "paused" && c["inProgressCalls"]!.GetValue<int>() == 0, Within);
+
+        Assert.Contains("in a row", (string?)paused["statusReason"]);
+        Assert.Equal(4, paused["failedCalls"]!.GetValue<int>());
+        Assert.Equal(8, paused["queuedCalls"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_contact_deleted_during_its_call_is_not_called_again_even_with_retries_left()
+    {
+        var (client, contacts, numbers) = await fixture.NewUserAsync();
+        var hangUp = new TaskCompletionSource();
+        fixture.Scripts[numbers[0]] = _ => [new(TimeSpan.Zero, "ringing"), new(TimeSpan.Zero, "busy", Until: hangUp.Task)];
+        var id = (await client.CreateCampaignAsync(BolnaNodeFixture.Campaign(contacts, retry: new { maxAttempts = 4, delayMinutes = 0, on = new[] { "busy" } })))["id"]!.GetValue<long>();
+        while (!fixture.Bolna.Calls.Any(c => c.RecipientPhoneNumber == numbers[0])) await Task.Delay(20, TestContext.Current.CancellationToken);
+
+        await client.SendAsync(HttpMethod.Delete, $"api/contacts/{contacts[0]}", null, 204);
+        hangUp.SetResult();
+        var done = await client.WaitForCampaignAsync(id, c => (string?)c["status"] == "completed", Within);
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+
+        var item = Assert.Single(await client.ListItemsAsync(id));
+        Assert.Equal("cancelled", (string?)item["status"]);
+        Assert.Equal("contact deleted", (string?)item["failureReason"]);
+        Assert.Single(fixture.Bolna.Calls, c => c.RecipientPhoneNumber == numbers[0]);
+        Assert.Equal(0, done["queuedCalls"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_cost_Bolna_reports_as_NaN_is_left_out_and_the_call_still_completes()
+    {
+        var (client, contacts, numbers) = await fixture.NewUserAsync();
+        fixture.Scripts[numbers[0]] = _ => Steps(("in-progress", null), ("completed", body =>
+        {
+            body["conversation_duration"] = 10;
+            body["total_cost"] = "NaN";
+        }));
+
+        var item = await RunAsync(client, contacts, i => i["durationSeconds"] is not null);
+
+        Assert.Equal("completed", (string?)item["status"]);
+        Assert.Null(item["cost"]);
+        Assert.Equal(200, (int)(await client.Http.GetAsync($"api/campaigns/{item["campaignId"]}/analytics", TestContext.Current.CancellationToken)).StatusCode);
     }
 
     [Fact]
