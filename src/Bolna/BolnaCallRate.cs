@@ -5,7 +5,7 @@ namespace CallCampaigns.Bolna;
 
 /// <summary>
 /// Keeps this node under Bolna's request rate on <c>POST /call</c>: a sliding one-minute window; dials beyond it
-/// wait their turn rather than being refused with a 429.
+/// wait their turn rather than being refused with a 429, at most a minute's worth of them (the rest are not sent).
 /// </summary>
 public sealed class BolnaCallRate(IOptions<BolnaOptions> options) : IDisposable
 {
@@ -14,7 +14,7 @@ public sealed class BolnaCallRate(IOptions<BolnaOptions> options) : IDisposable
         PermitLimit = Math.Max(1, options.Value.CallsPerMinute),
         Window = TimeSpan.FromMinutes(1),
         SegmentsPerWindow = 12,
-        QueueLimit = int.MaxValue,
+        QueueLimit = Math.Max(1, options.Value.CallsPerMinute),
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
     });
 

@@ -15,12 +15,14 @@ public sealed class BolnaDialer(HttpClient http, BolnaCallRate rate) : IDialer
 {
     public const string HttpClientName = "bolna";
 
-    public async Task<DialResult> DialAsync(DialRequest request, CancellationToken cancellationToken)
+    public async Task<DialResult> DialAsync(DialRequest request, Func<Task<string?>> whyNot, CancellationToken cancellationToken)
     {
         var body = new CallRequest(
             request.AgentId, request.PhoneNumber, string.IsNullOrWhiteSpace(request.FromPhoneNumber) ? null : request.FromPhoneNumber,
             request.UserData, new RetryConfig(false));
         using var permit = await rate.AcquireAsync(cancellationToken);
+        if (!permit.IsAcquired) return DialResult.Failed(DialOutcome.RateLimited, "Too many dials are waiting for their turn under Bolna's request rate");
+        if (await whyNot() is { } withdrawn) return DialResult.Failed(DialOutcome.Withdrawn, withdrawn);
         HttpResponseMessage response;
         try
         {
@@ -61,6 +63,19 @@ public sealed class BolnaDialer(HttpClient http, BolnaCallRate rate) : IDialer
                 HttpStatusCode.TooManyRequests => DialResult.Failed(DialOutcome.RateLimited, reason, response.Headers.RetryAfter?.Delta),
                 _ => DialResult.Failed(DialOutcome.Unknown, reason),
             };
+        }
+    }
+
+    public async Task<bool> StopAsync(string executionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.PostAsync($"call/{Uri.EscapeDataString(executionId)}/stop", null, cancellationToken);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

@@ -38,19 +38,23 @@ public sealed class CallSimulator(
         new("sim-reminder-agent", "Appointment reminder (simulated)"),
     ];
 
-    public Task<DialResult> DialAsync(DialRequest request, CancellationToken cancellationToken)
+    public async Task<DialResult> DialAsync(DialRequest request, Func<Task<string?>> whyNot, CancellationToken cancellationToken)
     {
+        if (await whyNot() is { } reason) return DialResult.Failed(DialOutcome.Withdrawn, reason);
         if (!Agents.Any(agent => agent.Id == request.AgentId))
         {
-            return Task.FromResult(DialResult.Failed(DialOutcome.CampaignRefused, $"The agent '{request.AgentId}' does not exist in the simulator"));
+            return DialResult.Failed(DialOutcome.CampaignRefused, $"The agent '{request.AgentId}' does not exist in the simulator");
         }
 
         var call = SimulatedCall.Plan(
             SimulatedCall.NewExecutionId(time.GetUtcNow()), request.AgentId, request.PhoneNumber, time.GetUtcNow(), options.Value);
         _recent[request.PhoneNumber] = (call.ExecutionId, call.DialledAt);
         _ = Task.Run(() => PlayAsync(call, lifetime.ApplicationStopping), CancellationToken.None);
-        return Task.FromResult(DialResult.Accepted(call.ExecutionId));
+        return DialResult.Accepted(call.ExecutionId);
     }
+
+    /// <summary>A simulated call starts ringing at once: there is never a queued one to stop.</summary>
+    public Task<bool> StopAsync(string executionId, CancellationToken cancellationToken) => Task.FromResult(false);
 
     /// <summary>The simulator knows every call this process placed: its search is complete for windows since it started.</summary>
     public Task<DialSearch> SearchExecutionsAsync(string agentId, string phoneNumber, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>

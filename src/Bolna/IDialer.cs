@@ -5,8 +5,15 @@ namespace CallCampaigns.Bolna;
 /// <summary>Places calls: Bolna's API, or the built-in simulator that behaves like it.</summary>
 public interface IDialer
 {
-    /// <summary>Sends one dial request. Never throws for a refused or failed request: the result says what happened.</summary>
-    Task<DialResult> DialAsync(DialRequest request, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sends one dial request, once its turn under the request rate comes and <paramref name="whyNot"/>, asked right
+    /// before sending, finds no reason not to (otherwise nothing is sent: <see cref="DialOutcome.Withdrawn"/>). Never
+    /// throws for a refused or failed request: the result says what happened.
+    /// </summary>
+    Task<DialResult> DialAsync(DialRequest request, Func<Task<string?>> whyNot, CancellationToken cancellationToken);
+
+    /// <summary>Stops a call Bolna has not started yet (queued or scheduled); false when it could not be stopped.</summary>
+    Task<bool> StopAsync(string executionId, CancellationToken cancellationToken);
 
     /// <summary>The agents calls can be placed with.</summary>
     Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(CancellationToken cancellationToken);

@@ -19,6 +19,14 @@ public interface IDialerGrain : IGrainWithIntegerKey
     [OneWay]
     Task Resolve(DialRequest request, DateTimeOffset dialledAt, DateTimeOffset? answeredAt);
 
+    /// <summary>Stops calls Bolna has accepted but not started (their campaign was paused or cancelled).</summary>
+    [OneWay]
+    Task Stop(IReadOnlyList<string> executionIds);
+
+    /// <summary>Gives up on a call whose fate stayed unknown too long: stops it at Bolna first, then tells its campaign.</summary>
+    [OneWay]
+    Task GiveUp(long campaignId, long itemId, int attempt, string? executionId, string outcome, string reason);
+
     /// <summary>Asks the provider about one call and stores the answer in the inbox, to be applied as if it were a webhook.</summary>
     [OneWay]
     Task LookUp(long campaignId, string executionId);

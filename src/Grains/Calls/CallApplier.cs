@@ -28,6 +28,10 @@ public sealed class CallApplier(
     private readonly Channel<string> _work = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleWriter = false });
     private readonly ConcurrentDictionary<string, byte> _scheduled = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _again = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _alone = new(StringComparer.Ordinal);
+
+    /// <summary>Most executions applied in one transaction.</summary>
+    private const int BatchSize = 32;
 
     private bool Applies => options.Value.InboxAppliers > 0;
 
@@ -49,19 +53,36 @@ public sealed class CallApplier(
 
     private async Task WorkAsync(CancellationToken stoppingToken)
     {
+        var batch = new List<string>(BatchSize);
+        string? carried = null;
         try
         {
-            await foreach (var executionId in _work.Reader.ReadAllAsync(stoppingToken))
+            while (carried is not null || await _work.Reader.WaitToReadAsync(stoppingToken))
             {
-                do
+                // Executions signalled together are applied in one transaction; one that failed in company goes alone.
+                if (carried is not null) batch.Add(carried);
+                carried = null;
+                while (!(batch.Count == 1 && _alone.ContainsKey(batch[0])) && batch.Count < BatchSize && _work.Reader.TryRead(out var executionId))
                 {
-                    _again.TryRemove(executionId, out _);
-                    await ApplyAsync(executionId);
-                }
-                while (_again.TryRemove(executionId, out _) && !stoppingToken.IsCancellationRequested);
+                    if (_alone.ContainsKey(executionId) && batch.Count > 0)
+                    {
+                        carried = executionId;
+                        break;
+                    }
 
-                _scheduled.TryRemove(executionId, out _);
-                if (_again.TryRemove(executionId, out _)) Signal(executionId);
+                    batch.Add(executionId);
+                }
+
+                if (batch.Count == 0) continue;
+                foreach (var executionId in batch) _again.TryRemove(executionId, out _);
+                await ApplyAsync(batch);
+                foreach (var executionId in batch)
+                {
+                    _scheduled.TryRemove(executionId, out _);
+                    if (_again.TryRemove(executionId, out _)) Signal(executionId);
+                }
+
+                batch.Clear();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -91,81 +112,104 @@ public sealed class CallApplier(
         }
     }
 
-    /// <summary>Applies an execution's pending deliveries; a failure backs them off (and in the end sets the oldest aside).</summary>
-    private async Task ApplyAsync(string executionId)
+    /// <summary>
+    /// Applies the executions' pending deliveries in one transaction. When that fails, a batch of several is tried
+    /// again one execution at a time; a lone execution backs off (and in the end has its oldest delivery set aside).
+    /// </summary>
+    private async Task ApplyAsync(IReadOnlyList<string> executionIds)
     {
         var now = time.GetUtcNow();
-        long campaignId;
-        CallNews? news;
+        IReadOnlyList<(long CampaignId, CallNews News)> news;
         try
         {
-            (campaignId, news) = await ApplyPendingAsync(executionId, now);
-            _failures.TryRemove(executionId, out _);
+            news = await ApplyPendingAsync(executionIds, now);
+            foreach (var executionId in executionIds)
+            {
+                _failures.TryRemove(executionId, out _);
+                _alone.TryRemove(executionId, out _);
+            }
         }
         catch (Exception e)
         {
-            logger.LogWarning("Applying webhooks of call {ExecutionId} failed: {Error}", executionId, e.Message);
-            try
+            if (executionIds.Count > 1)
             {
-                if (await inbox.RecordFailureAsync(
-                    executionId, e.ToString(), UnixMs.From(now), UnixMs.From(now + Backoff(executionId)), options.Value.WebhookSetAsideAfter))
-                {
-                    logger.LogError("A webhook of call {ExecutionId} failed {Count} times and was set aside: {Error}", executionId, options.Value.WebhookSetAsideAfter, e.Message);
-                    _failures.TryRemove(executionId, out _);
-                    Signal(executionId);
-                }
-            }
-            catch (Exception again)
-            {
-                logger.LogDebug(again, "Could not record the failure of call {ExecutionId}", executionId);
+                foreach (var executionId in executionIds) _alone.TryAdd(executionId, 0);
+                foreach (var executionId in executionIds) _again.TryAdd(executionId, 0);
+                return;
             }
 
+            await RecordFailureAsync(executionIds[0], e, now);
             return;
         }
 
-        if (news is null || (news.Released == 0 && news.Moves.Count == 0)) return;
-        try
+        foreach (var (campaignId, changes) in news)
         {
-            await grains.GetGrain<ICampaignGrain>(campaignId).CallsChanged(news);
-        }
-        catch (Exception e)
-        {
-            // Written already; the campaign's safety net finds the freed slot if this news never reaches it.
-            logger.LogWarning("Campaign {CampaignId} was not told of call {ExecutionId}: {Error}", campaignId, executionId, e.Message);
+            try
+            {
+                await grains.GetGrain<ICampaignGrain>(campaignId).CallsChanged(changes);
+            }
+            catch (Exception e)
+            {
+                // Written already; the campaign's safety net finds the freed slot if this news never reaches it.
+                logger.LogWarning("Campaign {CampaignId} was not told of its calls' news: {Error}", campaignId, e.Message);
+            }
         }
     }
 
-    private async Task<(long CampaignId, CallNews? News)> ApplyPendingAsync(string executionId, DateTimeOffset now)
+    private async Task RecordFailureAsync(string executionId, Exception error, DateTimeOffset now)
     {
-        await using var application = await inbox.BeginApplyAsync(executionId);
-        if (application.Deliveries.Count == 0) return (0, null);
-        if (application.Attempt is not { } attempt || application.Campaign is not { } campaign)
+        logger.LogWarning("Applying webhooks of call {ExecutionId} failed: {Error}", executionId, error.Message);
+        try
         {
-            await application.WaitForDialAsync(UnixMs.From(now + UnknownRecheck));
-            return (0, null);
-        }
-
-        var released = 0;
-        var moves = new List<ItemMove>();
-        foreach (var delivery in application.Deliveries)
-        {
-            if (BolnaWebhook.Parse(delivery.Payload).Update is not { } update) continue;
-            if (CallOutcomes.Plan(campaign, attempt, update, now, options.Value.FinalDataCheckAfter) is not { } plan) continue;
-            if (plan.ItemMovedTo == ItemStatus.Queued)
+            if (await inbox.RecordFailureAsync(
+                executionId, error.ToString(), UnixMs.From(now), UnixMs.From(now + Backoff(executionId)), options.Value.WebhookSetAsideAfter))
             {
-                // A retry depends on the campaign still running: decide it again with the campaign locked.
-                campaign = await application.LockCampaignAsync() ?? campaign;
-                plan = CallOutcomes.Plan(campaign, attempt, update, now, options.Value.FinalDataCheckAfter)!;
+                logger.LogError("A webhook of call {ExecutionId} failed {Count} times and was set aside: {Error}", executionId, options.Value.WebhookSetAsideAfter, error.Message);
+                _failures.TryRemove(executionId, out _);
+                _again.TryAdd(executionId, 0);
+            }
+        }
+        catch (Exception again)
+        {
+            logger.LogDebug(again, "Could not record the failure of call {ExecutionId}", executionId);
+        }
+    }
+
+    private async Task<IReadOnlyList<(long CampaignId, CallNews News)>> ApplyPendingAsync(IReadOnlyList<string> executionIds, DateTimeOffset now)
+    {
+        await using var application = await inbox.BeginApplyAsync(executionIds);
+        if (application.Executions.Count == 0) return [];
+        var news = new Dictionary<long, (int Released, List<ItemMove> Moves)>();
+        foreach (var execution in application.Executions)
+        {
+            if (execution.Attempt is not { } attempt || execution.Campaign is not { } campaign) continue;
+            var released = 0;
+            var moves = new List<ItemMove>();
+            foreach (var delivery in execution.Deliveries)
+            {
+                if (BolnaWebhook.Parse(delivery.Payload).Update is not { } update) continue;
+                if (CallOutcomes.Plan(campaign, attempt, update, now, options.Value.FinalDataCheckAfter) is not { } plan) continue;
+                if (plan.ItemMovedTo == ItemStatus.Queued)
+                {
+                    // A retry depends on the campaign still running: decide it again with the campaign locked.
+                    campaign = await application.LockCampaignAsync(campaign) ?? campaign;
+                    plan = CallOutcomes.Plan(campaign, attempt, update, now, options.Value.FinalDataCheckAfter)!;
+                }
+
+                if (await application.WriteAsync(plan.Write)) released++;
+                if (plan.ItemMovedTo is { } status) moves.Add(new ItemMove(attempt.ItemId, status, update.Status, attempt.Attempt));
+                attempt = plan.Attempt;
             }
 
-            if (await application.WriteAsync(plan.Write)) released++;
-            if (plan.ItemMovedTo is { } status) moves.Add(new ItemMove(attempt.ItemId, status, update.Status, attempt.Attempt));
-            attempt = plan.Attempt;
+            if (released == 0 && moves.Count == 0) continue;
+            var (r, m) = news.TryGetValue(campaign.Id, out var known) ? known : (0, []);
+            m.AddRange(moves);
+            news[campaign.Id] = (r + released, m);
         }
 
-        await application.CommitAsync(UnixMs.From(now));
-        if (application.Deliveries.Count == 100) Signal(executionId);
-        return (campaign.Id, new CallNews(released, moves));
+        await application.CommitAsync(UnixMs.From(now), UnixMs.From(now + UnknownRecheck));
+        if (application.More) foreach (var executionId in executionIds) _again.TryAdd(executionId, 0);
+        return news.Select(n => (n.Key, new CallNews(n.Value.Released, n.Value.Moves))).ToArray();
     }
 
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);

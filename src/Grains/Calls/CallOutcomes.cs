@@ -30,11 +30,14 @@ public static class CallOutcomes
         // Bolna placed no call for want of balance: the account's fault, not the contact's. The item goes back
         // uncounted, and the campaign pauses until the balance is topped up.
         var balanceLow = decision.Status == BalanceLow && isCurrent && ItemStatus.IsInFlight(attempt.ItemStatus);
-        if (balanceLow) itemTo = ItemStatus.Queued;
+        // A call stopped at Bolna before it started because its campaign was paused waits for the resume, uncounted.
+        var stoppedForPause = decision.Status is "canceled" or "stopped" && !decision.Connected && campaign.Status == CampaignStatus.Paused
+            && isCurrent && ItemStatus.IsInFlight(attempt.ItemStatus);
+        if (balanceLow || stoppedForPause) itemTo = ItemStatus.Queued;
         // A contact deleted while its call was on the way is not called again: its item ends cancelled.
         var contactDeleted = attempt.ContactId is null && itemTo is ItemStatus.Queued or ItemStatus.Failed;
         if (contactDeleted) itemTo = ItemStatus.Cancelled;
-        DateTimeOffset? retryAt = itemTo == ItemStatus.Queued && !balanceLow
+        DateTimeOffset? retryAt = itemTo == ItemStatus.Queued && !balanceLow && !stoppedForPause
             ? campaign.Window().EarliestStartAtOrAfter(now + TimeSpan.FromMinutes(campaign.RetryDelayMinutes)) ?? now
             : null;
         var final = CallStatus.IsFinal(decision.Status);
@@ -55,7 +58,7 @@ public static class CallOutcomes
             ItemTo = itemTo,
             RetryNotBefore = UnixMs.From(retryAt),
             FailureReason = itemTo == ItemStatus.Failed ? FailureReason(decision.Status, update) : contactDeleted ? "contact deleted" : null,
-            UncountAttempt = balanceLow && !contactDeleted,
+            UncountAttempt = (balanceLow || stoppedForPause) && !contactDeleted,
             PauseReason = balanceLow ? $"Bolna's balance is too low to place calls ({update.ErrorMessage ?? "balance-low"}): top it up, then resume the campaign" : null,
             CorrectContactHistory = !decision.FinalNow && itemTo == ItemStatus.Completed && attempt.ItemStatus is ItemStatus.Failed or ItemStatus.Queued,
             IsCurrentAttempt = isCurrent,
@@ -69,7 +72,7 @@ public static class CallOutcomes
             ExtractedData = update.ExtractedData,
             FinalNow = final,
             FinalCheckAt = decision.LineEndsNow && !final ? UnixMs.From(now + finalDataCheckAfter) : null,
-            UpdateContactHistory = decision.FinalNow && !balanceLow,
+            UpdateContactHistory = decision.FinalNow && !balanceLow && !stoppedForPause,
             ContactId = attempt.ContactId,
             Now = UnixMs.From(now),
         };

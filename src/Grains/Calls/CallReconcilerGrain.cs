@@ -32,8 +32,9 @@ public sealed class CallReconcilerGrain(SlotLeaseStore leases, QueueStore queue,
             {
                 if (now - UnixMs.ToTime(lease.GrantedAt) > engine.MaxCallDuration)
                 {
-                    await GrainFactory.GetGrain<ICampaignGrain>(lease.CampaignId).GiveUpCall(
-                        lease.ItemId, lease.Attempt, "no-news", $"No news of this call for {engine.MaxCallDuration}; it was stopped and its slot freed");
+                    await GrainFactory.GetGrain<IDialerGrain>(0).GiveUp(
+                        lease.CampaignId, lease.ItemId, lease.Attempt, executionId, "no-news",
+                        $"No news of this call for {engine.MaxCallDuration}; it was stopped and its slot freed");
                 }
                 else
                 {
@@ -42,8 +43,8 @@ public sealed class CallReconcilerGrain(SlotLeaseStore leases, QueueStore queue,
             }
             else if (now - dialledAt > engine.UnknownDialGiveUpAfter)
             {
-                await GrainFactory.GetGrain<ICampaignGrain>(lease.CampaignId).GiveUpCall(
-                    lease.ItemId, lease.Attempt, "dial-unknown",
+                await GrainFactory.GetGrain<IDialerGrain>(0).GiveUp(
+                    lease.CampaignId, lease.ItemId, lease.Attempt, null, "dial-unknown",
                     $"Bolna never showed whether the dial placed a call within {engine.UnknownDialGiveUpAfter}; it was not dialled again");
             }
             else if (lease.AgentId is { } agentId && lease.PhoneNumber is { } phone)

@@ -1,5 +1,6 @@
 using CallCampaigns.Bolna;
 using CallCampaigns.Domain;
+using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Queue;
 
 namespace CallCampaigns.Grains.Calls;
@@ -10,7 +11,8 @@ namespace CallCampaigns.Grains.Calls;
 /// </summary>
 [StatelessWorker, Reentrant]
 public sealed class DialerGrain(
-    IDialer dialer, CallReports reports, QueueStore queue, EngineClock time, IOptions<BolnaOptions> bolna, ILogger<DialerGrain> logger)
+    IDialer dialer, CallReports reports, QueueStore queue, CampaignStore campaigns, EngineClock time, IOptions<BolnaOptions> bolna,
+    ILogger<DialerGrain> logger)
     : Grain, IDialerGrain
 {
     /// <summary>How far Bolna's clock may be from ours when the dial's window is read in its executions.</summary>
@@ -21,7 +23,7 @@ public sealed class DialerGrain(
         DialResult result;
         try
         {
-            result = await dialer.DialAsync(request, CancellationToken.None);
+            result = await dialer.DialAsync(request, () => WhyNotAsync(request), CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -33,6 +35,36 @@ public sealed class DialerGrain(
         EngineMetrics.Dials.Add(1, outcome);
         if (result.Outcome != DialOutcome.Accepted) EngineMetrics.DialErrors.Add(1, outcome);
         await GrainFactory.GetGrain<ICampaignGrain>(request.CampaignId).DialAnswered(request, result);
+    }
+
+    /// <summary>
+    /// Why a dial that waited for its turn must not be sent after all: the campaign no longer runs or its window
+    /// closed, the item is no longer dialing this attempt, its slot is gone, or its contact was deleted. Null: send it.
+    /// </summary>
+    private async Task<string?> WhyNotAsync(DialRequest request)
+    {
+        var check = await queue.DialCheckAsync(request.ItemId, request.Attempt);
+        if (check is null || check.Status != ItemStatus.Dialing || check.Attempts != request.Attempt) return "the item is no longer being dialled";
+        if (check.ContactId is null) return "its contact was deleted";
+        if (!check.LeaseHeld) return "its call slot is no longer held";
+        var campaign = await campaigns.GetAsync(request.CampaignId);
+        if (campaign is null || campaign.Status != CampaignStatus.Active) return $"the campaign is {campaign?.Status ?? "gone"}";
+        return campaign.Window().IsOpenAt(time.GetUtcNow()) ? null : "the campaign's calling window closed";
+    }
+
+    async Task IDialerGrain.Stop(IReadOnlyList<string> executionIds)
+    {
+        foreach (var executionId in executionIds)
+        {
+            if (!await dialer.StopAsync(executionId, CancellationToken.None)) logger.LogInformation("Call {ExecutionId} could not be stopped (it may have started)", executionId);
+        }
+    }
+
+    async Task IDialerGrain.GiveUp(long campaignId, long itemId, int attempt, string? executionId, string outcome, string reason)
+    {
+        // A call Bolna still holds in its queue could start later, over the limits: stop it before its slot is reused.
+        if (executionId is not null) await dialer.StopAsync(executionId, CancellationToken.None);
+        await GrainFactory.GetGrain<ICampaignGrain>(campaignId).GiveUpCall(itemId, attempt, outcome, reason);
     }
 
     async Task IDialerGrain.Resolve(DialRequest request, DateTimeOffset dialledAt, DateTimeOffset? answeredAt)

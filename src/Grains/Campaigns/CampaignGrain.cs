@@ -103,8 +103,13 @@ public sealed class CampaignGrain(
         return Task.CompletedTask;
     }
 
-    Task<LifecycleResult> ICampaignGrain.Pause() => MoveAsync(
-        status => status is CampaignStatus.Active or CampaignStatus.Scheduled, CampaignStatus.Paused, "only an active or scheduled campaign can be paused");
+    async Task<LifecycleResult> ICampaignGrain.Pause()
+    {
+        var result = await MoveAsync(
+            status => status is CampaignStatus.Active or CampaignStatus.Scheduled, CampaignStatus.Paused, "only an active or scheduled campaign can be paused");
+        if (result.Done) await StopNotStartedCallsAsync();
+        return result;
+    }
 
     /// <summary>A resumed campaign is active, or scheduled again when its start date is still ahead.</summary>
     Task<LifecycleResult> ICampaignGrain.Resume() => MoveAsync(
@@ -115,8 +120,17 @@ public sealed class CampaignGrain(
     async Task<LifecycleResult> ICampaignGrain.Cancel()
     {
         var result = await MoveAsync(status => !CampaignStatus.IsFinal(status), CampaignStatus.Cancelled, "the campaign has already ended");
-        if (result.Done) await queue.CancelQueuedAsync(Id, "campaign cancelled", UnixMs.From(Now));
+        if (!result.Done) return result;
+        await queue.CancelQueuedAsync(Id, "campaign cancelled", UnixMs.From(Now));
+        await StopNotStartedCallsAsync();
         return result;
+    }
+
+    /// <summary>Calls Bolna accepted but has not started (waiting in its queue) are stopped, so none starts after a pause or cancel.</summary>
+    private async Task StopNotStartedCallsAsync()
+    {
+        var waiting = await queue.NotStartedCallsAsync(Id);
+        if (waiting.Count > 0) await GrainFactory.GetGrain<IDialerGrain>(0).Stop(waiting);
     }
 
     async Task<LifecycleResult> ICampaignGrain.Edit(CampaignSettings settings)

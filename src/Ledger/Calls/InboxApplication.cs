@@ -7,73 +7,79 @@ using Dapper;
 namespace CallCampaigns.Ledger.Calls;
 
 /// <summary>
-/// One transaction that applies an execution's pending deliveries: the attempt as it stands (locked), its campaign,
-/// the deliveries in order; each report's effects are written as they are decided, and the deliveries' applied
-/// mark commits with them. Disposing without committing rolls everything back.
+/// One transaction that applies the pending deliveries of some executions: each call as it stands (locked), its
+/// campaign, its deliveries in order; each report's effects are written as they are decided, and the deliveries'
+/// applied mark commits with them. Disposing without committing rolls everything back.
 /// </summary>
 public sealed class InboxApplication : IAsyncDisposable
 {
     private readonly LedgerDatabase _database;
     private readonly DbConnection _connection;
     private readonly DbTransaction _transaction;
-    private readonly string _executionId;
+    private readonly IDisposable? _writerTurn;
 
     internal InboxApplication(
-        LedgerDatabase database, DbConnection connection, DbTransaction transaction, string executionId,
-        AttemptRow? attempt, CampaignRow? campaign, IReadOnlyList<PendingDelivery> deliveries)
+        LedgerDatabase database, DbConnection connection, DbTransaction transaction, IDisposable? writerTurn,
+        IReadOnlyList<PendingExecution> executions, bool more)
     {
         _database = database;
         _connection = connection;
         _transaction = transaction;
-        _executionId = executionId;
-        Attempt = attempt;
-        Campaign = campaign;
-        Deliveries = deliveries;
+        _writerTurn = writerTurn;
+        Executions = executions;
+        More = more;
     }
 
-    /// <summary>Our call with this execution id; null while the dial's answer is not recorded (or it is none of ours).</summary>
-    public AttemptRow? Attempt { get; }
+    /// <summary>The executions with pending deliveries, each with its deliveries oldest first.</summary>
+    public IReadOnlyList<PendingExecution> Executions { get; }
 
-    public CampaignRow? Campaign { get; }
-
-    /// <summary>The pending deliveries, oldest first.</summary>
-    public IReadOnlyList<PendingDelivery> Deliveries { get; }
+    /// <summary>More deliveries are pending than were read: apply again after this.</summary>
+    public bool More { get; }
 
     /// <summary>
     /// The campaign read again and locked until commit: a lifecycle move (cancel, pause) waits, so a decision that
     /// depends on the campaign's status (a retry) cannot be overtaken by it.
     /// </summary>
-    public async Task<CampaignRow?> LockCampaignAsync() => _database.Dialect == LedgerDialect.Postgres
+    public async Task<CampaignRow?> LockCampaignAsync(CampaignRow campaign) => _database.Dialect == LedgerDialect.Postgres
         ? await _connection.QuerySingleOrDefaultAsync<CampaignRow>(
-            "SELECT * FROM campaigns WHERE id = @Id FOR NO KEY UPDATE", new { Campaign?.Id }, _transaction)
-        : Campaign;
+            "SELECT * FROM campaigns WHERE id = @Id FOR NO KEY UPDATE", new { campaign.Id }, _transaction)
+        : campaign;
 
     /// <summary>Writes one report's effects; true when it released the call's slot.</summary>
     public async Task<bool> WriteAsync(ProgressWrite write) =>
         await _connection.ExecuteScalarAsync<long?>(ProgressStatements.For(_database.Dialect, write), write, _transaction) is not null;
 
-    /// <summary>Marks the deliveries applied and commits their effects.</summary>
-    public async Task CommitAsync(long now)
-    {
-        await _connection.ExecuteAsync(
-            $"UPDATE call_events SET applied_at = @now, item_id = @itemId WHERE {_database.IsAnyOf("id", "@ids")}",
-            new { now, itemId = Attempt?.ItemId, ids = Deliveries.Select(d => d.Id).ToArray() }, _transaction);
-        await _transaction.CommitAsync();
-    }
-
     /// <summary>
-    /// No call of ours has this execution id yet: its deliveries wait until <paramref name="until"/>, unless the dial's
-    /// answer is recorded first (that makes them due at once).
+    /// Marks the deliveries of our calls applied and commits their effects; the deliveries of executions that are no
+    /// call of ours (yet) wait until <paramref name="unknownUntil"/>, unless the dial's answer is recorded first (that
+    /// makes them due at once).
     /// </summary>
-    public async Task WaitForDialAsync(long until)
+    public async Task CommitAsync(long now, long unknownUntil)
     {
-        await _connection.ExecuteAsync(
-            """
-            UPDATE call_events SET next_attempt_at = @until
-            WHERE execution_id = @executionId AND applied_at IS NULL AND set_aside_at IS NULL
-              AND NOT EXISTS (SELECT 1 FROM call_attempts WHERE execution_id = @executionId)
-            """,
-            new { until, executionId = _executionId }, _transaction);
+        var applied = Executions.Where(e => e.Attempt is not null).SelectMany(e => e.Deliveries).Select(d => d.Id).ToArray();
+        var unknown = Executions.Where(e => e.Attempt is null).Select(e => e.ExecutionId).ToArray();
+        if (applied.Length > 0)
+        {
+            await _connection.ExecuteAsync(
+                $"""
+                UPDATE call_events SET applied_at = @now,
+                    item_id = (SELECT a.item_id FROM call_attempts a WHERE a.execution_id = call_events.execution_id)
+                WHERE {_database.IsAnyOf("id", "@applied")}
+                """,
+                new { now, applied }, _transaction);
+        }
+
+        if (unknown.Length > 0)
+        {
+            await _connection.ExecuteAsync(
+                $"""
+                UPDATE call_events SET next_attempt_at = @unknownUntil
+                WHERE {_database.IsAnyOf("execution_id", "@unknown")} AND applied_at IS NULL AND set_aside_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM call_attempts a WHERE a.execution_id = call_events.execution_id)
+                """,
+                new { unknownUntil, unknown }, _transaction);
+        }
+
         await _transaction.CommitAsync();
     }
 
@@ -81,5 +87,6 @@ public sealed class InboxApplication : IAsyncDisposable
     {
         await _transaction.DisposeAsync();
         await _connection.DisposeAsync();
+        _writerTurn?.Dispose();
     }
 }

@@ -15,9 +15,16 @@ public sealed record NewDelivery(string ExecutionId, string Status, string Paylo
 public sealed class PendingDelivery
 {
     public long Id { get; init; }
+    public required string ExecutionId { get; init; }
     public required string Payload { get; init; }
     public int Attempts { get; init; }
 }
+
+/// <summary>
+/// One execution's pending deliveries, oldest first, with our call of that execution and its campaign (null while
+/// the dial's answer is not recorded, or when it is none of ours).
+/// </summary>
+public sealed record PendingExecution(string ExecutionId, AttemptRow? Attempt, Campaigns.CampaignRow? Campaign, IReadOnlyList<PendingDelivery> Deliveries);
 
 /// <summary>A delivery that failed to apply too often, set aside with its last error.</summary>
 public sealed class SetAsideDelivery
@@ -63,6 +70,7 @@ public sealed class InboxStore(LedgerDatabase database)
             return;
         }
 
+        using var turn = await database.WriterTurnAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync(
             "INSERT INTO call_events (received_at, execution_id, status, payload, source) VALUES (@Now, @ExecutionId, @Status, @Payload, @Source)",
@@ -83,33 +91,44 @@ public sealed class InboxStore(LedgerDatabase database)
     }
 
     /// <summary>
-    /// Opens the transaction that applies an execution's pending deliveries: its attempt and item are locked (on
-    /// PostgreSQL; SQLite's write transaction is exclusive anyway), so one execution is applied by one node at a time.
+    /// Opens the transaction that applies the pending deliveries of some executions: their attempts and items are
+    /// locked (on PostgreSQL; SQLite's write transaction is exclusive anyway, and this process's writers take turns),
+    /// so one execution is applied by one node at a time.
     /// </summary>
-    public async Task<InboxApplication> BeginApplyAsync(string executionId, int limit = 100)
+    public async Task<InboxApplication> BeginApplyAsync(IReadOnlyList<string> executionIds, int limit = 2000)
     {
         var connection = await database.OpenAsync();
+        var turn = await database.WriterTurnAsync();
         try
         {
             var transaction = await connection.BeginTransactionAsync();
             var lockRows = database.Dialect == LedgerDialect.Postgres ? "FOR UPDATE OF a, q" : "";
+            var ids = executionIds.ToArray();
             await using var results = await connection.QueryMultipleAsync(
                 $"""
                 SELECT a.execution_id, a.item_id, a.campaign_id, a.attempt, a.status, a.status_rank, a.provider_updated_at,
                        a.saw_in_progress, a.line_ended_at, q.status AS item_status, q.attempts AS item_attempts, q.contact_id
                 FROM call_attempts a JOIN queue_items q ON q.id = a.item_id
-                WHERE a.execution_id = @executionId {lockRows};
-                SELECT c.* FROM campaigns c JOIN call_attempts a ON a.campaign_id = c.id WHERE a.execution_id = @executionId;
-                SELECT id, payload, attempts FROM call_events WHERE execution_id = @executionId AND {Pending} ORDER BY id LIMIT @limit
+                WHERE {database.IsAnyOf("a.execution_id", "@ids")} ORDER BY a.execution_id {lockRows};
+                SELECT * FROM campaigns WHERE id IN (SELECT campaign_id FROM call_attempts WHERE {database.IsAnyOf("execution_id", "@ids")});
+                SELECT id, execution_id, payload, attempts FROM call_events
+                WHERE {database.IsAnyOf("execution_id", "@ids")} AND {Pending} ORDER BY id LIMIT @limit
                 """,
-                new { executionId, limit }, transaction);
-            var attempt = await results.ReadSingleOrDefaultAsync<AttemptRow>();
-            var campaign = await results.ReadSingleOrDefaultAsync<Campaigns.CampaignRow>();
+                new { ids, limit }, transaction);
+            var attempts = (await results.ReadAsync<AttemptRow>()).ToDictionary(a => a.ExecutionId, StringComparer.Ordinal);
+            var campaigns = (await results.ReadAsync<Campaigns.CampaignRow>()).ToDictionary(c => c.Id);
             var deliveries = (await results.ReadAsync<PendingDelivery>()).AsList();
-            return new InboxApplication(database, connection, transaction, executionId, attempt, campaign, deliveries);
+            var executions = deliveries.GroupBy(d => d.ExecutionId, StringComparer.Ordinal).Select(group =>
+            {
+                var attempt = attempts.GetValueOrDefault(group.Key);
+                var campaign = attempt is null ? null : campaigns.GetValueOrDefault(attempt.CampaignId);
+                return new PendingExecution(group.Key, attempt, campaign, group.ToArray());
+            }).ToArray();
+            return new InboxApplication(database, connection, transaction, turn, executions, deliveries.Count == limit);
         }
         catch
         {
+            turn?.Dispose();
             await connection.DisposeAsync();
             throw;
         }

@@ -76,6 +76,16 @@ internal static class ProgressStatements
                 """);
         }
 
+        if (write.UncountAttempt)
+        {
+            // The attempt's number goes to the next dial; this call keeps a number of its own below zero (never current).
+            statements.Add(
+                """
+                UPDATE call_attempts SET attempt = -attempt - 1000 * (SELECT count(*) FROM call_attempts x WHERE x.item_id = @ItemId AND x.attempt < 0)
+                WHERE execution_id = @ExecutionId
+                """);
+        }
+
         if (write.PauseReason is not null)
         {
             statements.Add(

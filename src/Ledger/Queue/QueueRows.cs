@@ -32,6 +32,15 @@ public sealed class QueueItemRow
     public long UpdatedAt { get; init; }
 }
 
+/// <summary>An item's state as a dial about to be sent sees it.</summary>
+public sealed class DialCheck
+{
+    public required string Status { get; init; }
+    public int Attempts { get; init; }
+    public long? ContactId { get; init; }
+    public bool LeaseHeld { get; init; }
+}
+
 /// <summary>An item just claimed for a dial, with what the dial request needs to know about the person.</summary>
 public sealed class ClaimedItem
 {

@@ -82,7 +82,8 @@ public sealed class QueueStore(LedgerDatabase database)
 
     /// <summary>
     /// Puts a claimed item back in the queue as if the dial never happened (no call was placed: the provider
-    /// refused the request as a whole) and releases its slot; returns true when the slot was released.
+    /// refused the request as a whole, or it was not sent) and releases its slot; returns true when the slot was
+    /// released. An item whose contact was deleted meanwhile is cancelled instead: it is never dialled again.
     /// </summary>
     public async Task<bool> ReturnToQueueAsync(long campaignId, long itemId, int attempt, long? notBefore, long now)
     {
@@ -92,18 +93,53 @@ public sealed class QueueStore(LedgerDatabase database)
             """
             UPDATE queue_items SET status = 'queued', attempts = attempts - 1, started_at = NULL, dial_unknown_at = NULL,
                 scheduled_for = coalesce(@notBefore, scheduled_for), updated_at = @now
-            WHERE id = @itemId AND attempts = @attempt AND status = 'dialing'
+            WHERE id = @itemId AND attempts = @attempt AND status = 'dialing' AND contact_id IS NOT NULL
             """,
             new { itemId, attempt, notBefore, now }, transaction);
         if (moved == 1)
         {
             await connection.ExecuteAsync(CounterColumns.Move(ItemStatus.Dialing, ItemStatus.Queued), new { CampaignId = campaignId, Now = now }, transaction);
         }
+        else if (await connection.ExecuteAsync(
+            """
+            UPDATE queue_items SET status = 'cancelled', attempts = attempts - 1, started_at = NULL, dial_unknown_at = NULL,
+                failure_reason = 'contact deleted', updated_at = @now
+            WHERE id = @itemId AND attempts = @attempt AND status = 'dialing' AND contact_id IS NULL
+            """,
+            new { itemId, attempt, now }, transaction) == 1)
+        {
+            await connection.ExecuteAsync(CounterColumns.Move(ItemStatus.Dialing, ItemStatus.Cancelled), new { CampaignId = campaignId, Now = now }, transaction);
+        }
 
         var released = await connection.ExecuteAsync(
             "DELETE FROM slot_leases WHERE item_id = @itemId AND attempt = @attempt", new { itemId, attempt }, transaction);
         await transaction.CommitAsync();
         return released == 1;
+    }
+
+    /// <summary>What decides, just before a dial is sent, whether it still may be: the item's state and its slot.</summary>
+    public async Task<DialCheck?> DialCheckAsync(long itemId, int attempt)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<DialCheck>(
+            """
+            SELECT q.status, q.attempts, q.contact_id,
+                   EXISTS (SELECT 1 FROM slot_leases l WHERE l.item_id = q.id AND l.attempt = @attempt) AS lease_held
+            FROM queue_items q WHERE q.id = @itemId
+            """,
+            new { itemId, attempt });
+    }
+
+    /// <summary>Calls of a campaign that Bolna has accepted but not started yet (queued or scheduled there): they can still be stopped.</summary>
+    public async Task<IReadOnlyList<string>> NotStartedCallsAsync(long campaignId)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<string>(
+            """
+            SELECT a.execution_id FROM call_attempts a JOIN queue_items q ON q.id = a.item_id AND q.attempts = a.attempt
+            WHERE a.campaign_id = @campaignId AND a.status_rank <= 1 AND q.status = 'dialing'
+            """,
+            new { campaignId })).AsList();
     }
 
     /// <summary>
