@@ -80,6 +80,9 @@ public sealed class FakeBolna : IAsyncDisposable
     /// <summary>Per call: places it (it plays its script) but answers the dial with this status anyway (a 5xx after the fact).</summary>
     public Func<ReceivedCall, int?> FailAfterPlacing { get; set; } = _ => null;
 
+    /// <summary>How long listing the agents takes (a slow Bolna).</summary>
+    public TimeSpan AgentsDelay { get; set; }
+
     /// <summary>When set, the executions search answers with this status instead of its results.</summary>
     public int? SearchStatus { get; set; }
 
@@ -262,11 +265,15 @@ public sealed class FakeBolna : IAsyncDisposable
             return Results.Json(new { page_number = page, page_size = size, total = matching.Length, has_more = page * size < matching.Length, data });
         });
 
-        app.MapGet("/v2/agent/all", () => Results.Json(new[]
+        app.MapGet("/v2/agent/all", async () =>
         {
-            new { id = AgentId, agent_name = "Fake sales agent", agent_status = "processed" },
-            new { id = "223e4567-e89b-12d3-a456-426655440000", agent_name = "Fake reminder agent", agent_status = "processed" },
-        }));
+            if (AgentsDelay > TimeSpan.Zero) await Task.Delay(AgentsDelay);
+            return Results.Json(new[]
+            {
+                new { id = AgentId, agent_name = "Fake sales agent", agent_status = "processed" },
+                new { id = "223e4567-e89b-12d3-a456-426655440000", agent_name = "Fake reminder agent", agent_status = "processed" },
+            });
+        });
     }
 
     private async Task PlayAsync(ReceivedCall call)

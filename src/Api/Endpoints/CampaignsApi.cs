@@ -133,7 +133,11 @@ public static class CampaignsApi
         if (error is not null) return Problems.Invalid("contactIds", error);
 
         var now = time.GetUtcNow();
-        var added = await campaigns.AddItemsAsync(id, campaign.UserId, CampaignItems.Plan(campaign, found, now), UnixMs.From(now));
+        if (await campaigns.AddItemsAsync(id, campaign.UserId, CampaignItems.Plan(campaign, found, now), UnixMs.From(now)) is not { } added)
+        {
+            return Problems.Conflict($"Campaign {id} ended meanwhile: it takes no more contacts.");
+        }
+
         await grains.GetGrain<ICampaignGrain>(id).Wake();
         return TypedResults.Ok(new AddContactsResult(added, found.Count - added));
     }
@@ -171,9 +175,11 @@ public static class CampaignsApi
         {
             return (await dialer.ListAgentsAsync(cancellationToken)).Select(a => a.Id).ToHashSet();
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
         {
-            return []; // Bolna unreachable: the agent is checked when the first call is placed.
+            // Bolna unreachable, slow (a time-out) or its circuit open: the agent is checked when the first call is
+            // placed (an unknown agent pauses the campaign with the reason).
+            return [];
         }
     }
 }

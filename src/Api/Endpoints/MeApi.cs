@@ -35,8 +35,9 @@ public static class MeApi
             var agents = await dialer.ListAgentsAsync(cancellationToken);
             return TypedResults.Ok<IReadOnlyList<Agent>>(agents.Select(a => new Agent(a.Id, a.Name)).ToArray());
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
         {
+            // Unreachable, slow (a time-out) or failing (an open circuit): never a 500.
             return TypedResults.Problem(statusCode: 502, title: "Bad Gateway", detail: $"Bolna did not list the agents: {e.Message}");
         }
     }

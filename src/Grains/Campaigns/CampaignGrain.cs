@@ -311,8 +311,7 @@ public sealed class CampaignGrain(
     private async Task<CampaignRow?> CompleteIfDoneAsync()
     {
         if (await CurrentAsync() is not { Status: CampaignStatus.Active, QueuedCount: 0, InProgressCount: 0 }) return _campaign;
-        await campaigns.SetStatusAsync(Id, CampaignStatus.Completed, null, UnixMs.From(Now));
-        logger.LogInformation("Campaign {CampaignId} completed", Id);
+        if (await campaigns.CompleteIfDoneAsync(Id, UnixMs.From(Now))) logger.LogInformation("Campaign {CampaignId} completed", Id);
         return await CurrentAsync();
     }
 

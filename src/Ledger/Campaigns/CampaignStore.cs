@@ -29,14 +29,34 @@ public sealed class CampaignStore(LedgerDatabase database)
         return id;
     }
 
-    /// <summary>Adds items at the end of the join order, skipping contacts already in the campaign; returns how many joined.</summary>
-    public async Task<int> AddItemsAsync(long campaignId, string userId, IReadOnlyList<NewQueueItem> items, long now)
+    /// <summary>
+    /// Adds items at the end of the join order, skipping contacts already in the campaign; returns how many joined, or
+    /// null when the campaign has ended (completed or cancelled meanwhile): then nothing is added, and nobody is left
+    /// queued in a campaign that will never call them.
+    /// </summary>
+    public async Task<int?> AddItemsAsync(long campaignId, string userId, IReadOnlyList<NewQueueItem> items, long now)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
+        var lockRow = database.Dialect == LedgerDialect.Postgres ? "FOR UPDATE" : "";
+        var status = await connection.ExecuteScalarAsync<string?>(
+            $"SELECT status FROM campaigns WHERE id = @campaignId {lockRow}", new { campaignId }, transaction);
+        if (status is null || CampaignStatus.IsFinal(status)) return null;
         var added = await AddItemsAsync(connection, transaction, campaignId, userId, items, now);
         await transaction.CommitAsync();
         return added;
+    }
+
+    /// <summary>Completes an active campaign only if every item is final at that moment (so contacts joining meanwhile are still called); true when it did.</summary>
+    public async Task<bool> CompleteIfDoneAsync(long id, long now)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteAsync(
+            """
+            UPDATE campaigns SET status = 'completed', status_reason = NULL, updated_at = @now, ended_at = @now
+            WHERE id = @id AND status = 'active' AND queued_count = 0 AND in_progress_count = 0
+            """,
+            new { id, now }) == 1;
     }
 
     private static async Task<int> AddItemsAsync(

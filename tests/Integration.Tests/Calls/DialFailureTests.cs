@@ -105,6 +105,20 @@ public sealed class DialFailureTests : IAsyncLifetime
         _data.Dispose();
     }
 
+    [Fact]
+    public async Task A_Bolna_too_slow_to_list_its_agents_answers_502_for_the_list_and_never_fails_a_new_campaign()
+    {
+        _bolna.AgentsDelay = TimeSpan.FromSeconds(5); // beyond the dial client's time-out
+        _bolna.Script = _ => FakeBolna.Answered(TimeSpan.FromMilliseconds(100));
+        using var user = await NewUserAsync("sam");
+
+        using var agents = await user.Http.GetAsync("api/agents", TestContext.Current.CancellationToken);
+        var id = (await user.CreateCampaignAsync(BolnaNodeFixture.Campaign(await user.CreateContactsAsync(1))))["id"]!.GetValue<long>();
+
+        Assert.Equal(502, (int)agents.StatusCode);
+        await user.WaitForCampaignAsync(id, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(30));
+    }
+
     private static async Task<JsonObject> WaitForItemAsync(CampaignsClient user, long campaignId, Func<JsonObject, bool> settled, TimeSpan within)
     {
         var deadline = DateTime.UtcNow + within;

@@ -158,7 +158,7 @@ export async function campaignView(container, { params, query }) {
       append(callsBody, table(['Contact', 'Status', 'Outcome', 'Started', 'Duration', 'Cost', 'Summary', 'Recording'], items.map((item) => [
         contactCell(item),
         badge(item.status),
-        item.outcome ? h('span', { text: item.outcome }) : item.failureReason ? h('span', { class: 'subtle', text: item.failureReason }) : '—',
+        item.waitingReason ? reasonCell(item.waitingReason) : item.outcome ? h('span', { text: item.outcome }) : item.failureReason ? h('span', { class: 'subtle', text: item.failureReason }) : '—',
         item.startedAt ? fmt.when(item.startedAt) : '—',
         fmt.duration(item.durationSeconds),
         fmt.money(item.cost),
@@ -281,7 +281,7 @@ function alsoRelative(iso) {
 
 const REASON_LABELS = {
   next: 'next', 'window-closed': 'window closed', scheduled: 'scheduled', 'user-limit': 'your limit',
-  'system-limit': 'system limit', paused: 'paused', 'retry-delay': 'retry later',
+  'system-limit': 'system limit', paused: 'paused', 'retry-delay': 'retry later', 'dial-unknown': 'unconfirmed dial',
 };
 
 /** Why a queued contact waits: a small coloured label for the code and the API's sentence. */
