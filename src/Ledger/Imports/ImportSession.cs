@@ -29,6 +29,12 @@ public sealed class ImportSession : IAsyncDisposable
         new("last_conversation_at", NpgsqlDbType.Bigint), new("transcript_summary", NpgsqlDbType.Text),
     ];
 
+    /// <summary>
+    /// The join's statements each cover every row of the file: a million rows on a busy machine take longer than a
+    /// command's default 30 s.
+    /// </summary>
+    private const int JoinTimeoutSeconds = 900;
+
     /// <summary>The reason a row that is already in the campaign is skipped.</summary>
     public const string AlreadyInCampaign = "already in this campaign";
 
@@ -98,23 +104,31 @@ public sealed class ImportSession : IAsyncDisposable
     public async Task<ImportRecord> JoinAsync(ImportTarget target, ImportCounts counts, CancellationToken cancellationToken)
     {
         // Prepared outside the transaction: the planner's statistics of the staged rows.
-        if (!IsSqlite) await _connection.ExecuteAsync("ANALYZE import_rows", transaction: _transaction);
-        else await _connection.ExecuteAsync("CREATE UNIQUE INDEX temp.ix_import_rows_phone ON import_rows (phone)");
+        if (!IsSqlite) await _connection.ExecuteAsync("ANALYZE import_rows", transaction: _transaction, commandTimeout: JoinTimeoutSeconds);
+        else await _connection.ExecuteAsync("CREATE UNIQUE INDEX temp.ix_import_rows_phone ON import_rows (phone)", commandTimeout: JoinTimeoutSeconds);
 
         var transaction = _transaction ?? ((SqliteConnection)_connection).BeginTransaction(deferred: false);
         try
         {
-            var campaignId = target.CampaignId ?? await _connection.ExecuteScalarAsync<long>(CampaignStore.InsertSql, target.Campaign, transaction);
+            var campaignId = target.CampaignId ?? await _connection.ExecuteScalarAsync<long>(CampaignStore.InsertSql, target.Campaign, transaction, JoinTimeoutSeconds);
             var args = new JoinArguments(_importId, _userId, campaignId, UnixMs.From(_now));
             var alreadyIn = target.CampaignId is null ? 0 : await SetAsideAlreadyInCampaignAsync(args, transaction);
-            var joining = await _connection.ExecuteScalarAsync<int>("SELECT count(*) FROM import_rows", transaction: transaction);
+            var joining = await _connection.ExecuteScalarAsync<int>("SELECT count(*) FROM import_rows", transaction: transaction, commandTimeout: JoinTimeoutSeconds);
             await MergeContactsAsync(args, transaction);
             var imported = await AddItemsAsync(args, target.Campaign, joining, transaction);
             var record = new ImportRecord
             {
-                Id = _importId, UserId = _userId, CampaignId = campaignId, Status = ImportStatus.Done, TotalRows = counts.TotalRows,
-                Imported = imported, SkippedDuplicates = counts.SkippedDuplicates + alreadyIn, Failed = counts.Failed,
-                CreatedAt = args.Now, CompletedAt = args.Now, UpdatedAt = args.Now,
+                Id = _importId,
+                UserId = _userId,
+                CampaignId = campaignId,
+                Status = ImportStatus.Done,
+                TotalRows = counts.TotalRows,
+                Imported = imported,
+                SkippedDuplicates = counts.SkippedDuplicates + alreadyIn,
+                Failed = counts.Failed,
+                CreatedAt = args.Now,
+                CompletedAt = args.Now,
+                UpdatedAt = args.Now,
             };
             await _connection.ExecuteAsync(
                 """
@@ -122,7 +136,7 @@ public sealed class ImportSession : IAsyncDisposable
                     skipped_duplicates = @SkippedDuplicates, failed = @Failed, completed_at = @CompletedAt, updated_at = @UpdatedAt
                 WHERE id = @Id
                 """,
-                record, transaction);
+                record, transaction, JoinTimeoutSeconds);
             await transaction.CommitAsync(cancellationToken);
             return record;
         }
@@ -144,7 +158,7 @@ public sealed class ImportSession : IAsyncDisposable
             JOIN contacts c ON c.user_id = @UserId AND c.phone_number = r.phone
             JOIN queue_items q ON q.campaign_id = @CampaignId AND q.contact_id = c.id
             """,
-            args, transaction);
+            args, transaction, JoinTimeoutSeconds);
         if (setAside > 0)
         {
             await _connection.ExecuteAsync(
@@ -152,7 +166,7 @@ public sealed class ImportSession : IAsyncDisposable
                 DELETE FROM import_rows WHERE row_number IN (
                     SELECT row_number FROM import_errors WHERE import_id = @ImportId AND reason = '{AlreadyInCampaign}')
                 """,
-                args, transaction);
+                args, transaction, JoinTimeoutSeconds);
         }
 
         return setAside;
@@ -189,7 +203,7 @@ public sealed class ImportSession : IAsyncDisposable
                 OR (contacts.last_conversation_at IS NULL AND r.last_conversation_at IS NOT NULL)
                 OR (contacts.last_transcript_summary IS NULL AND r.transcript_summary IS NOT NULL));
             """,
-            args, transaction);
+            args, transaction, JoinTimeoutSeconds);
 
     /// <summary>
     /// Adds the staged rows to the campaign in file order, with their contact's priority; with spread pacing each gets
@@ -215,14 +229,14 @@ public sealed class ImportSession : IAsyncDisposable
                 JOIN campaigns cm ON cm.id = @CampaignId
             ) AS j
             """,
-            new { args.CampaignId, args.UserId, args.Now, Begin = UnixMs.From(begin), IntervalTicks = interval.Ticks }, transaction);
+            new { args.CampaignId, args.UserId, args.Now, Begin = UnixMs.From(begin), IntervalTicks = interval.Ticks }, transaction, JoinTimeoutSeconds);
         await _connection.ExecuteAsync(
             """
             UPDATE campaigns SET last_position = last_position + @added, total_contacts = total_contacts + @added,
                 queued_count = queued_count + @added, updated_at = @Now
             WHERE id = @CampaignId
             """,
-            new { added, args.CampaignId, args.Now }, transaction);
+            new { added, args.CampaignId, args.Now }, transaction, JoinTimeoutSeconds);
         return added;
     }
 

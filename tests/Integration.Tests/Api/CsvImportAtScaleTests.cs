@@ -247,7 +247,9 @@ public sealed class CsvImportAtScaleTests(PostgresFixture postgres)
         ledger == "postgres"
             ? await EmbeddedNode.StartAsync(data.Path, new Dictionary<string, string?>
             {
-                ["ConnectionStrings:Postgres"] = await postgres.CreateDatabaseAsync("csv"), ["Auth:AdminKey"] = "csv-admin", ["Bolna:WebhookSecret"] = "csv",
+                ["ConnectionStrings:Postgres"] = await postgres.CreateDatabaseAsync("csv"),
+                ["Auth:AdminKey"] = "csv-admin",
+                ["Bolna:WebhookSecret"] = "csv",
             })
             : await EmbeddedNode.StartAsync(data.Path);
 
