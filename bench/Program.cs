@@ -3,7 +3,8 @@ using CallCampaigns.Bench;
 var benchmarks = new Dictionary<string, Func<Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["handoff"] = () => SlotHandoff.RunAsync(releases: Arguments.Int(args, "--releases", 1000)),
-    ["csv"] = () => CsvImportThroughput.RunAsync([Arguments.Int(args, "--rows", 100_000), Arguments.Int(args, "--large", 1_000_000)]),
+    ["csv"] = () => CsvImportThroughput.RunAsync(
+        [Arguments.Int(args, "--rows", 100_000), Arguments.Int(args, "--large", 1_000_000)], Arguments.Text(args, "--ledgers", "postgres,sqlite")),
     ["webhooks"] = () => WebhookThroughput.RunAsync(
         calls: Arguments.Int(args, "--calls", 5000), campaigns: Arguments.Int(args, "--campaigns", 40), senders: Arguments.Int(args, "--senders", 32),
         ledger: Arguments.Text(args, "--ledger", "both")),
@@ -14,7 +15,7 @@ if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {
     Console.WriteLine($"usage: dotnet run --project bench -c Release -- <{string.Join('|', benchmarks.Keys)}> [options]");
     Console.WriteLine("  handoff [--releases 1000]   line-ending webhook accepted -> next POST /call, one node and three");
-    Console.WriteLine("  csv [--rows 100000] [--large 1000000]   CSV import rows/s and node peak memory, beside psql \\copy");
+    Console.WriteLine("  csv [--rows 100000] [--large 1000000] [--ledgers postgres,sqlite]   CSV import and re-import, memory, webhooks meanwhile, beside a \\copy floor");
     Console.WriteLine("  webhooks [--calls 5000] [--campaigns 40] [--senders 32] [--ledger both|postgres|sqlite]   webhooks/s and answer latency vs a bare endpoint");
     Console.WriteLine("  eta [--talk-seconds 2] [--system-limit 5]   share of calls starting within 10% of their estimated call time");
     return 2;

@@ -1,5 +1,6 @@
 using CallCampaigns.Domain;
 using CallCampaigns.Domain.Contacts;
+using CallCampaigns.Ledger.Imports;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Users;
 using Microsoft.Extensions.Hosting;
@@ -11,10 +12,13 @@ namespace CallCampaigns.Silo;
 /// <summary>
 /// Runs before the silo starts: applies the schemas (the clustering tables must exist before the silo joins),
 /// writes the default system limit once, creates the demo user when there is one, and loads the phone number rules.
+/// A single node also marks the imports its previous run left running as failed: that run died before they joined.
 /// </summary>
 internal sealed class NodePreparation(
     LedgerMigrator migrator,
     UserStore users,
+    ImportStore imports,
+    NodeMode mode,
     NodeSecrets secrets,
     IOptions<StorageOptions> storage,
     IOptions<LimitsOptions> limits,
@@ -29,6 +33,11 @@ internal sealed class NodePreparation(
         if (storage.Value.MigrateOnStart) await migrator.MigrateAsync(cancellationToken);
         var now = UnixMs.From(time.GetUtcNow());
         await users.EnsureSystemSettingsAsync(limits.Value.SystemConcurrency, now);
+        if (!mode.IsCluster && await imports.FailAllRunningAsync(now) is > 0 and var abandoned)
+        {
+            logger.LogWarning("Marked {Imports} imports failed: the node stopped before they joined", abandoned);
+        }
+
         if (secrets.DemoUserKey is { } demoKey && await users.GetAsync(DemoUserId) is null)
         {
             await users.CreateAsync(DemoUserId, "Demo user", limits.Value.DefaultUserConcurrency, NodeSecrets.Hash(demoKey), now);

@@ -106,6 +106,28 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
     }
 
     [Fact]
+    public async Task A_large_csv_shows_a_bar_for_its_upload_then_for_the_rows_read_then_its_summary()
+    {
+        var (_, key, _) = await app.NewUserAsync();
+        var page = await app.OpenAsync(key);
+        await Nav(page, "Import CSV").ClickAsync();
+        var csv = new StringBuilder("name,phone_number\n");
+        for (var i = 0; i < 80_000; i++) csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"Person {i},+1415{3_000_000 + i}\n");
+        await page.Locator("#csv-file").SetInputFilesAsync(new FilePayload { Name = "big-list.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv.ToString()) });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload and create campaign" }).ClickAsync();
+
+        var progress = page.Locator(".import-progress[data-phase=processing]");
+        await Expect(progress).ToBeVisibleAsync();
+        await Expect(progress).ToContainTextAsync("rows read of about");
+        await Expect(page.Locator("#import-progress")).ToHaveAttributeAsync("value", new System.Text.RegularExpressions.Regex("^[1-9]"));
+        await WebAppFixture.ScreenshotAsync(page, "02b-csv-import-progress");
+
+        var summary = page.Locator(".import-summary");
+        await Expect(summary.Locator(".figure-success .figure-value")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^80.?000$"), new() { Timeout = 60_000 });
+        await Expect(page.Locator(".import-progress")).ToBeHiddenAsync();
+    }
+
+    [Fact]
     public async Task A_resumed_campaign_progresses_live_to_completed_without_a_reload()
     {
         var (_, key, client) = await app.NewUserAsync(limit: 2);

@@ -35,14 +35,19 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>The node's peak resident memory so far, in bytes (Linux: VmHWM), or null where that is not known.</summary>
     public long? PeakMemoryBytes
     {
-        get
-        {
-            var status = $"/proc/{_process.Id}/status";
-            if (!File.Exists(status)) return null;
-            var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-        }
+        get => ReadStatus("VmHWM:");
     }
+
+    private long? ReadStatus(string field)
+    {
+        var status = $"/proc/{_process.Id}/status";
+        if (!File.Exists(status)) return null;
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+        return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
+    /// <summary>The node's resident memory now, in bytes (Linux: VmRSS), or null where that is not known.</summary>
+    public long? MemoryBytes => ReadStatus("VmRSS:");
 
     public static async Task<NodeProcess> StartAsync(IReadOnlyDictionary<string, string> environment, TimeSpan? readyWithin = null)
     {

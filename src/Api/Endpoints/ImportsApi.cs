@@ -8,9 +8,11 @@ using CallCampaigns.Api.Imports;
 using CallCampaigns.Bolna;
 using CallCampaigns.Domain;
 using CallCampaigns.Domain.Campaigns;
+using CallCampaigns.Domain.Imports;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Imports;
+using CallCampaigns.Ledger.Infrastructure;
 using CsvHelper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -25,8 +27,15 @@ public static class ImportsApi
 
     public sealed record ImportError(int Row, string? PhoneNumber, string Reason);
 
+    /// <summary>
+    /// An import: <c>status</c> is <c>running</c> (then <c>totalRows</c> counts the rows read so far, and the counts
+    /// and errors those among them), <c>done</c> or <c>failed</c> (nothing of it joined).
+    /// </summary>
     public sealed record ImportSummary(
-        long ImportId, int TotalRows, int Imported, int SkippedDuplicates, int Failed, IReadOnlyList<ImportError> Errors, string ErrorReportUrl);
+        long ImportId, string Status, long? CampaignId, string? FileName, int TotalRows, int Imported, int SkippedDuplicates, int Failed,
+        IReadOnlyList<ImportError> Errors, string ErrorReportUrl);
+
+    public sealed record ImportList(IReadOnlyList<ImportSummary> Items);
 
     public sealed record CampaignImport(Campaign Campaign, ImportSummary Import);
 
@@ -38,6 +47,7 @@ public static class ImportsApi
         campaigns.MapPost("/import", ImportCampaign).DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(limit * 2 + (1 << 20)));
         campaigns.MapPost("/{id:long}/contacts/import", ImportIntoCampaign).DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(limit * 2 + (1 << 20)));
         var imports = routes.MapGroup("/api/imports").WithTags("Imports").RequireAuthorization(MeApi.UserPolicy);
+        imports.MapGet("/", ListImports);
         imports.MapGet("/{id:long}", GetImport);
         imports.MapGet("/{id:long}/errors.csv", GetErrors);
         routes.MapGet("/templates/{name}", GetTemplate).WithTags("Imports").AllowAnonymous();
@@ -58,11 +68,10 @@ public static class ImportsApi
         try
         {
             await using var stream = file.OpenReadStream();
-            var (id, import) = await importer.ImportAsync(stream, file.FileName, caller.UserId(),
-                async session => (await session.CreateCampaignAsync(draft), draft, true), progress: null, cancellationToken);
+            var (id, import) = await importer.ImportAsync(stream, file.FileName, caller.UserId(), new ImportTarget(null, draft), progress: null, cancellationToken);
             await grains.GetGrain<ICampaignGrain>(id).Wake();
             return TypedResults.Created($"/api/campaigns/{id}",
-                new CampaignImport(Campaign.From((await campaigns.GetAsync(id))!), await SummaryAsync(import, imports)));
+                new CampaignImport(Campaign.From((await campaigns.GetAsync(id))!), await SummaryAsync(import, imports, time)));
         }
         catch (RejectedFileException e)
         {
@@ -72,7 +81,7 @@ public static class ImportsApi
 
     public static async Task<Results<Ok<ImportSummary>, ValidationProblem, ProblemHttpResult>> ImportIntoCampaign(
         long id, HttpRequest request, ClaimsPrincipal caller, CsvImporter importer, CampaignStore campaigns, ImportStore imports,
-        IGrainFactory grains, CancellationToken cancellationToken)
+        IGrainFactory grains, EngineClock time, CancellationToken cancellationToken)
     {
         var campaign = await campaigns.GetForUserAsync(caller.UserId(), id);
         if (campaign is null) return Problems.NotFound($"No campaign {id}.");
@@ -87,9 +96,9 @@ public static class ImportsApi
             // The campaign's live event streams see the import's progress (a new campaign's import has no listeners yet).
             var grain = grains.GetGrain<ICampaignGrain>(id);
             var (_, import) = await importer.ImportAsync(
-                stream, file.FileName, caller.UserId(), _ => Task.FromResult((id, campaign, false)), progress => grain.ReportImport(progress).Ignore(), cancellationToken);
+                stream, file.FileName, caller.UserId(), new ImportTarget(id, campaign), progress => grain.ReportImport(progress).Ignore(), cancellationToken);
             await grain.Wake();
-            return TypedResults.Ok(await SummaryAsync(import, imports));
+            return TypedResults.Ok(await SummaryAsync(import, imports, time));
         }
         catch (RejectedFileException e)
         {
@@ -97,10 +106,24 @@ public static class ImportsApi
         }
     }
 
-    public static async Task<Results<Ok<ImportSummary>, ProblemHttpResult>> GetImport(long id, ClaimsPrincipal caller, ImportStore imports) =>
+    /// <summary>The import, also while it runs (its rows read so far).</summary>
+    public static async Task<Results<Ok<ImportSummary>, ProblemHttpResult>> GetImport(long id, ClaimsPrincipal caller, ImportStore imports, EngineClock time) =>
         await imports.GetAsync(caller.UserId(), id) is { } import
-            ? TypedResults.Ok(await SummaryAsync(import, imports))
+            ? TypedResults.Ok(await SummaryAsync(import, imports, time))
             : Problems.NotFound($"No import {id}.");
+
+    /// <summary>The caller's ten most recent imports, newest first; <c>?status=running</c> finds the one an upload started.</summary>
+    public static async Task<Results<Ok<ImportList>, ValidationProblem>> ListImports(string? status, ClaimsPrincipal caller, ImportStore imports, EngineClock time)
+    {
+        if (status is not (null or ImportStatus.Running or ImportStatus.Done or ImportStatus.Failed))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["One of running, done, failed."] });
+        }
+
+        var items = new List<ImportSummary>();
+        foreach (var import in await imports.RecentAsync(caller.UserId(), status, 10)) items.Add(await SummaryAsync(import, imports, time));
+        return TypedResults.Ok(new ImportList(items));
+    }
 
     /// <summary>Every skipped or failed row with its reason, as CSV, streamed from the ledger.</summary>
     public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> GetErrors(long id, ClaimsPrincipal caller, ImportStore imports, HttpResponse response)
@@ -115,8 +138,8 @@ public static class ImportsApi
         await foreach (var error in imports.AllErrorsAsync(id))
         {
             csv.WriteField(error.RowNumber);
-            csv.WriteField(error.PhoneNumber);
-            csv.WriteField(error.Reason);
+            csv.WriteField(SpreadsheetCells.Neutralise(error.PhoneNumber));
+            csv.WriteField(SpreadsheetCells.Neutralise(error.Reason));
             await csv.NextRecordAsync();
         }
 
@@ -129,8 +152,9 @@ public static class ImportsApi
         return stream is null ? TypedResults.NotFound() : TypedResults.File(stream, "text/csv", name);
     }
 
-    private static async Task<ImportSummary> SummaryAsync(ImportRecord import, ImportStore imports) => new(
-        import.Id, import.TotalRows, import.Imported, import.SkippedDuplicates, import.Failed,
+    private static async Task<ImportSummary> SummaryAsync(ImportRecord import, ImportStore imports, EngineClock time) => new(
+        import.Id, ImportStatus.Of(import.Status, UnixMs.ToTime(import.UpdatedAt), time.GetUtcNow()), import.CampaignId, import.FileName,
+        import.TotalRows, import.Imported, import.SkippedDuplicates, import.Failed,
         (await imports.ErrorsAsync(import.Id, ErrorsInSummary)).Select(e => new ImportError(e.RowNumber, e.PhoneNumber, e.Reason)).ToArray(),
         $"/api/imports/{import.Id}/errors.csv");
 

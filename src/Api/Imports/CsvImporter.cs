@@ -2,11 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CallCampaigns.Domain;
-using CallCampaigns.Domain.Campaigns;
 using CallCampaigns.Domain.Imports;
-using CallCampaigns.Domain.Scheduling;
 using CallCampaigns.Grains.Abstractions;
-using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Imports;
 using CallCampaigns.Ledger.Infrastructure;
 using CsvHelper;
@@ -24,16 +21,17 @@ namespace CallCampaigns.Api.Imports;
 public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> options, IOptions<ApiDefaults> defaults, EngineClock time, ILogger<CsvImporter> logger)
 {
     /// <summary>
-    /// Imports into the campaign <paramref name="campaign"/> returns (created inside the import when new), telling
-    /// <paramref name="progress"/> how far it has come after every batch of rows.
+    /// Imports into <paramref name="target"/> (a new campaign is created when the import joins, so a failed import
+    /// leaves none), telling <paramref name="progress"/> how far it has come after every batch of rows. The import is
+    /// recorded as running before the first row is read and says how far it has come after every batch.
     /// </summary>
     public async Task<(long CampaignId, ImportRecord Import)> ImportAsync(
-        Stream file, string? fileName, string userId, Func<ImportSession, Task<(long Id, CampaignRow Campaign, bool IsNew)>> campaign,
-        Action<ImportProgress>? progress, CancellationToken cancellationToken)
+        Stream file, string? fileName, string userId, ImportTarget target, Action<ImportProgress>? progress, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         var fileBytes = file.CanSeek ? file.Length : 0;
+        // A file whose size is known is refused before a row of it is read (a 50 MB file of repeated numbers would
+        // otherwise write two million row errors before the limit is reached).
+        if (fileBytes > options.Value.MaxFileBytes) throw GuardedStream.TooLarge(options.Value.MaxFileBytes);
         using var reader = new StreamReader(new GuardedStream(file, options.Value.MaxFileBytes), new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
         using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
         {
@@ -44,82 +42,111 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
             TrimOptions = TrimOptions.Trim,
             IgnoreBlankLines = true,
         });
+        long? importId = null;
         try
         {
             var roles = await ReadHeaderAsync(csv);
-            await using var session = await imports.BeginAsync(userId, UnixMs.From(now), cancellationToken);
-            var (campaignId, target, isNew) = await campaign(session);
-            var priorities = new List<int> { -1 }; // by row number (1-based); -1: the row does not join
-            await session.StartAsync(campaignId, fileName);
+            var now = time.GetUtcNow();
+            importId = await imports.StartAsync(userId, target.CampaignId, fileName, UnixMs.From(now), cancellationToken);
+            var record = await ImportRowsAsync(csv, roles, fileBytes, importId.Value, userId, target, now, progress, cancellationToken);
+            return (record.CampaignId!.Value, record);
+        }
+        catch (Exception e)
+        {
+            if (importId is { } id) await FailAsync(id, e);
+            if (Rejection(e) is { } rejected) throw rejected;
+            throw;
+        }
+    }
 
-            var (total, seen) = (0, new HashSet<long>()); // numbers so far, as integers: the one per-row structure kept
-            var staged = new List<StagedRow>(options.Value.BatchSize);
-            var errors = new List<RowError>();
-            var writing = Task.CompletedTask; // the previous batch's bulk write, overlapping the reading of this one
-            var firstBatch = true;
-            while (await csv.ReadAsync())
+    /// <summary>A file that cannot be read as UTF-8 CSV is refused whole, with the reason.</summary>
+    private static RejectedFileException? Rejection(Exception e) => e switch
+    {
+        DecoderFallbackException => new RejectedFileException("The file is not UTF-8 text: save it as \"CSV UTF-8\"."),
+        ReaderException { InnerException: RejectedFileException rejected } => rejected,
+        CsvHelperException => new RejectedFileException($"The file cannot be read as CSV: {e.Message.Split('\n')[0]}"),
+        _ => null,
+    };
+
+    private async Task FailAsync(long importId, Exception cause)
+    {
+        try
+        {
+            await imports.FailAsync(importId, UnixMs.From(time.GetUtcNow()));
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException)
+        {
+            // Nothing of the import was joined; a running import nobody updates any more reads as failed.
+            logger.LogWarning(e, "Import {ImportId} stopped ({Cause}) and could not be marked failed", importId, cause.GetType().Name);
+        }
+    }
+
+    private async Task<ImportRecord> ImportRowsAsync(
+        CsvReader csv, IReadOnlyList<ColumnRole> roles, long fileBytes, long importId, string userId, ImportTarget target, DateTimeOffset now,
+        Action<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var batchSize = options.Value.BatchSize;
+        await using var session = await imports.BeginAsync(userId, importId, now, cancellationToken);
+        var firstRows = new Dictionary<long, int>(); // each number so far, as an integer, and the row it was first on: the one per-row structure kept
+        var counts = new ImportCounts(0, 0, 0);
+        var (staged, errors) = (new List<StagedRow>(batchSize), new List<RowError>());
+        var writing = Task.CompletedTask; // the previous batch's writes, overlapping the reading of this one
+        var firstBatch = true;
+        while (await csv.ReadAsync())
+        {
+            var row = Read(csv, roles, counts.TotalRows + 1);
+            counts = counts with { TotalRows = row.Number };
+            var (valid, error) = ImportRowRules.Check(row, defaults.Value.DefaultRegion);
+            if (valid is null)
             {
-                var row = Read(csv, roles, ++total);
-                priorities.Add(-1);
-                var (valid, error) = ImportRowRules.Check(row, defaults.Value.DefaultRegion);
-                if (valid is null) errors.Add(new RowError(row.Number, Trim(row.Phone), error!, IsDuplicate: false));
-                else if (!seen.Add(long.Parse(valid.E164.AsSpan(1), CultureInfo.InvariantCulture)))
-                {
-                    errors.Add(new RowError(row.Number, valid.E164, ImportSession.DuplicateInFile, IsDuplicate: true));
-                }
-                else
-                {
-                    var stagedRow = Stage(valid);
-                    priorities[row.Number] = stagedRow.Priority;
-                    staged.Add(stagedRow);
-                }
-
-                if (staged.Count >= options.Value.BatchSize)
-                {
-                    if (firstBatch) SizeForTheWholeFile(csv, fileBytes, total, seen, priorities);
-                    firstBatch = false;
-                    await writing;
-                    writing = FlushAsync(session, staged, errors, cancellationToken);
-                    (staged, errors) = (new List<StagedRow>(options.Value.BatchSize), []);
-                    progress?.Invoke(new ImportProgress("reading", total));
-                }
+                errors.Add(new RowError(row.Number, Trim(row.Phone), error!));
+                counts = counts with { Failed = counts.Failed + 1 };
+            }
+            else if (!firstRows.TryAdd(long.Parse(valid.E164.AsSpan(1), CultureInfo.InvariantCulture), row.Number))
+            {
+                var first = firstRows[long.Parse(valid.E164.AsSpan(1), CultureInfo.InvariantCulture)];
+                errors.Add(new RowError(row.Number, valid.E164, $"duplicate in file (first on row {first})"));
+                counts = counts with { SkippedDuplicates = counts.SkippedDuplicates + 1 };
+            }
+            else
+            {
+                staged.Add(Stage(valid));
             }
 
-            await writing;
+            if (staged.Count >= batchSize || errors.Count >= batchSize)
+            {
+                if (firstBatch) SizeForTheWholeFile(csv, fileBytes, counts.TotalRows, firstRows);
+                firstBatch = false;
+                await writing;
+                writing = FlushAsync(session, importId, staged, errors, counts, cancellationToken);
+                (staged, errors) = (new List<StagedRow>(batchSize), new List<RowError>());
+                progress?.Invoke(new ImportProgress("reading", counts.TotalRows));
+            }
+        }
 
-            if (total == 0) throw new RejectedFileException("The file has a header but no rows.");
-            seen = null;
-            await FlushAsync(session, staged, errors, cancellationToken);
-            var read = clock.Elapsed;
-            progress?.Invoke(new ImportProgress("joining", total));
-            var imported = await JoinAsync(session, campaignId, target, isNew, priorities, now, cancellationToken);
-            var record = await session.CommitAsync(total, imported);
-            progress?.Invoke(new ImportProgress("done", total, record.Id, record.Imported, record.SkippedDuplicates, record.Failed));
-            logger.LogInformation("Import {ImportId}: {Rows} rows read, checked and staged in {ReadMs} ms; {Imported} joined campaign {CampaignId} in {JoinMs} ms",
-                record.Id, total, (long)read.TotalMilliseconds, imported, campaignId, (long)(clock.Elapsed - read).TotalMilliseconds);
-            return (campaignId, record);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new RejectedFileException("The file is not UTF-8 text: save it as \"CSV UTF-8\".");
-        }
-        catch (CsvHelperException e) when (e is not ReaderException { InnerException: RejectedFileException })
-        {
-            throw new RejectedFileException($"The file cannot be read as CSV: {e.Message.Split('\n')[0]}");
-        }
+        await writing;
+        if (counts.TotalRows == 0) throw new RejectedFileException("The file has a header but no rows.");
+        firstRows = null;
+        await FlushAsync(session, importId, staged, errors, counts, cancellationToken);
+        var read = clock.Elapsed;
+        progress?.Invoke(new ImportProgress("joining", counts.TotalRows));
+        var record = await session.JoinAsync(target, counts, cancellationToken);
+        progress?.Invoke(new ImportProgress("done", counts.TotalRows, record.Id, record.Imported, record.SkippedDuplicates, record.Failed));
+        logger.LogInformation("Import {ImportId}: {Rows} rows read, checked and staged in {ReadMs} ms; {Imported} joined campaign {CampaignId} in {JoinMs} ms",
+            record.Id, counts.TotalRows, (long)read.TotalMilliseconds, record.Imported, record.CampaignId, (long)(clock.Elapsed - read).TotalMilliseconds);
+        return record;
     }
 
     /// <summary>
     /// After the first batch, sizes the per-row structures for the whole file (its length over the bytes per row so
     /// far), so that a large file does not hold two copies of them while they grow.
     /// </summary>
-    private static void SizeForTheWholeFile(CsvReader csv, long fileBytes, int rows, HashSet<long> seen, List<int> priorities)
+    private static void SizeForTheWholeFile(CsvReader csv, long fileBytes, int rows, Dictionary<long, int> firstRows)
     {
         var read = csv.Parser.CharCount;
         if (fileBytes <= 0 || read <= 0) return;
-        var expected = (int)Math.Min(fileBytes * 1.05 * rows / read, 20_000_000);
-        seen.EnsureCapacity(expected);
-        priorities.EnsureCapacity(expected + 1);
+        firstRows.EnsureCapacity((int)Math.Min(fileBytes * 1.05 * rows / read, 20_000_000));
     }
 
     private static async Task<IReadOnlyList<ColumnRole>> ReadHeaderAsync(CsvReader csv)
@@ -172,52 +199,14 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
 
     private static StagedRow Stage(ValidRow valid) => new(
         valid.Row.Number, valid.E164, Trim(valid.Row.Name), Trim(valid.Row.Email), Trim(valid.Row.Company),
-        valid.Row.Custom.Count == 0 ? "{}" : JsonSerializer.Serialize(valid.Row.Custom), UnixMs.From(valid.LastConversationAt), Trim(valid.Row.TranscriptSummary),
-        Priority.Compute(valid.Row.Name, valid.Row.Email, valid.Row.Company, 0, 0));
+        valid.Row.Custom.Count == 0 ? "{}" : JsonSerializer.Serialize(valid.Row.Custom), UnixMs.From(valid.LastConversationAt), Trim(valid.Row.TranscriptSummary));
 
-    private static async Task FlushAsync(ImportSession session, List<StagedRow> staged, List<RowError> errors, CancellationToken cancellationToken)
+    /// <summary>Stages a batch of good rows; writes the batch's row errors and the import's progress in their own short transaction.</summary>
+    private async Task FlushAsync(
+        ImportSession session, long importId, List<StagedRow> staged, List<RowError> errors, ImportCounts counts, CancellationToken cancellationToken)
     {
         if (staged.Count > 0) await session.StageAsync(staged, cancellationToken);
-        if (errors.Count > 0) await session.RecordErrorsAsync(errors, cancellationToken);
-    }
-
-    /// <summary>
-    /// Joins the staged rows to the campaign: contacts that existed before get the priority their record and history
-    /// give; with spread pacing each row gets its not-before time in dispatch order (priority, then file order).
-    /// </summary>
-    private static async Task<int> JoinAsync(
-        ImportSession session, long campaignId, CampaignRow campaign, bool isNew, List<int> priorities, DateTimeOffset now,
-        CancellationToken cancellationToken)
-    {
-        await session.NameFirstRowsOfDuplicatesAsync();
-        if (!isNew)
-        {
-            foreach (var row in await session.SetAsideAlreadyInCampaignAsync(campaignId)) priorities[row] = -1;
-        }
-
-        var corrections = (await session.MergeContactsAsync())
-            .Select(c => (c.RowNumber, Priority.Compute(c.Name, c.Email, c.Company, c.SuccessfulCalls, c.NotConnectedCalls)))
-            .Where(c => priorities[c.RowNumber] != c.Item2)
-            .ToArray();
-        foreach (var (row, priority) in corrections) priorities[row] = priority;
-        await session.SetPrioritiesAsync(corrections);
-
-        IEnumerable<(int, long)>? notBefore = null;
-        if (campaign.Pacing == Pacing.Spread)
-        {
-            // Dispatch order: priority descending, then row; sorted on one key (priority high bits, row low bits).
-            var order = new long[priorities.Count(p => p >= 0)];
-            for (int row = 1, next = 0; row < priorities.Count; row++)
-            {
-                if (priorities[row] >= 0) order[next++] = ((long)(int.MaxValue - priorities[row]) << 32) | (uint)row;
-            }
-
-            Array.Sort(order);
-            var (begin, interval) = SpreadPlanner.Layout(campaign.Window(), order.Length, now);
-            notBefore = order.Select((key, i) => ((int)(key & uint.MaxValue), UnixMs.From(begin + (interval * i))));
-        }
-
-        return await session.AddItemsAsync(campaignId, notBefore, cancellationToken);
+        await imports.RecordBatchAsync(importId, errors, counts, UnixMs.From(time.GetUtcNow()), cancellationToken);
     }
 
     private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -22,10 +22,13 @@ internal sealed class GuardedStream(Stream inner, long maxBytes) : Stream
     private int Check(ReadOnlySpan<byte> chunk)
     {
         _read += chunk.Length;
-        if (_read > maxBytes) throw new RejectedFileException($"The file is larger than the limit of {maxBytes / (1024 * 1024)} MB.");
+        if (_read > maxBytes) throw TooLarge(maxBytes);
         if (chunk.Contains((byte)0)) throw new RejectedFileException("The file is not UTF-8 CSV text (it holds NUL bytes: a binary file, or UTF-16; save it as \"CSV UTF-8\").");
         return chunk.Length;
     }
+
+    /// <summary>The refusal of a file over <paramref name="maxBytes"/>.</summary>
+    public static RejectedFileException TooLarge(long maxBytes) => new($"The file is larger than the limit of {maxBytes / (1024 * 1024)} MB.");
 
     public override bool CanRead => true;
 

@@ -19,6 +19,7 @@ public static class PhoneNumberRules
         if (string.IsNullOrWhiteSpace(raw)) return (null, "missing phone number");
         var text = raw.Trim();
         if (text.StartsWith("00", StringComparison.Ordinal)) text = "+" + text[2..];
+        if (!text.Any(char.IsDigit)) return (null, "not a phone number"); // what the parser would say, without its exception
         PhoneNumber number;
         try
         {

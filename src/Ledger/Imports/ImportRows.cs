@@ -13,6 +13,9 @@ public sealed class ImportRecord
     public int Failed { get; init; }
     public long CreatedAt { get; init; }
     public long? CompletedAt { get; init; }
+
+    /// <summary>When the import last said how far it had come (or finished).</summary>
+    public long? UpdatedAt { get; init; }
 }
 
 public sealed class ImportErrorRow
@@ -22,26 +25,16 @@ public sealed class ImportErrorRow
     public required string Reason { get; init; }
 }
 
-/// <summary>
-/// A row ready to join: its number, what the file says of the person, its custom fields as JSON, and its priority
-/// as a new contact.
-/// </summary>
+/// <summary>Where an import goes: a campaign that exists (<see cref="CampaignId"/>), or the one the file builds, created when the import joins.</summary>
+public sealed record ImportTarget(long? CampaignId, Campaigns.CampaignRow Campaign);
+
+/// <summary>The rows read so far, and those of them that were skipped as duplicates or failed.</summary>
+public readonly record struct ImportCounts(int TotalRows, int SkippedDuplicates, int Failed);
+
+/// <summary>A row ready to join: its number, what the file says of the person, and its custom fields as JSON.</summary>
 public sealed record StagedRow(
     int RowNumber, string PhoneNumber, string? Name, string? Email, string? Company, string CustomFields,
-    long? LastConversationAt, string? TranscriptSummary, int Priority);
+    long? LastConversationAt, string? TranscriptSummary);
 
 /// <summary>A row that does not join, and why.</summary>
-public sealed record RowError(int RowNumber, string? PhoneNumber, string Reason, bool IsDuplicate);
-
-/// <summary>A row whose contact existed before the import, with what its priority depends on.</summary>
-public sealed class JoiningContact
-{
-    public int RowNumber { get; init; }
-    public long ContactId { get; init; }
-    public required string PhoneNumber { get; init; }
-    public string? Name { get; init; }
-    public string? Email { get; init; }
-    public string? Company { get; init; }
-    public int SuccessfulCalls { get; init; }
-    public int NotConnectedCalls { get; init; }
-}
+public sealed record RowError(int RowNumber, string? PhoneNumber, string Reason);

@@ -1,16 +1,24 @@
 using System.Data.Common;
+using CallCampaigns.Domain.Campaigns;
+using CallCampaigns.Domain.Imports;
+using CallCampaigns.Domain.Scheduling;
 using CallCampaigns.Ledger.Campaigns;
+using CallCampaigns.Ledger.Contacts;
 using CallCampaigns.Ledger.Infrastructure;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using NpgsqlTypes;
 
 namespace CallCampaigns.Ledger.Imports;
 
 /// <summary>
-/// One CSV import, all in one transaction: the file's good rows are staged in bulk (with the priority they will have
-/// as new contacts), merged into the user's contacts (a known number reuses its contact and fills its empty fields),
-/// and joined to the campaign in SQL, without bringing the rows back; the rest are recorded as row errors. Disposed
-/// without <see cref="CommitAsync"/>, nothing of it remains.
+/// The good rows of one CSV import on their way into the ledger. They are staged in bulk in a temporary table of the
+/// session's own connection, then merged into the user's contacts and joined to the campaign by a few set-based
+/// statements in one transaction (<see cref="JoinAsync"/>), so nothing of the import is seen before it is whole.
+/// On SQLite the staging writes only the connection's temporary database: the ledger's single write lock is taken by
+/// the join alone, and dialling and webhooks go on while the file is read. On PostgreSQL the staging runs inside the
+/// join's transaction, which locks none of the user's rows until its last statements. Disposed before the join
+/// commits, nothing of it remains.
 /// </summary>
 public sealed class ImportSession : IAsyncDisposable
 {
@@ -18,210 +26,235 @@ public sealed class ImportSession : IAsyncDisposable
     [
         new("row_number", NpgsqlDbType.Integer), new("phone", NpgsqlDbType.Text), new("name", NpgsqlDbType.Text),
         new("email", NpgsqlDbType.Text), new("company", NpgsqlDbType.Text), new("custom_fields", NpgsqlDbType.Text),
-        new("last_conversation_at", NpgsqlDbType.Bigint), new("transcript_summary", NpgsqlDbType.Text), new("priority", NpgsqlDbType.Integer),
+        new("last_conversation_at", NpgsqlDbType.Bigint), new("transcript_summary", NpgsqlDbType.Text),
     ];
 
-    private static readonly BulkColumn[] PlanColumns = [new("row_number", NpgsqlDbType.Integer), new("scheduled_for", NpgsqlDbType.Bigint)];
+    /// <summary>
+    /// The join's statements each cover every row of the file: a million rows on a busy machine take longer than a
+    /// command's default 30 s.
+    /// </summary>
+    private const int JoinTimeoutSeconds = 900;
 
-    private static readonly BulkColumn[] ErrorColumns =
-    [
-        new("import_id", NpgsqlDbType.Bigint), new("row_number", NpgsqlDbType.Integer),
-        new("phone_number", NpgsqlDbType.Text), new("reason", NpgsqlDbType.Text),
-    ];
+    /// <summary>The reason a row that is already in the campaign is skipped.</summary>
+    public const string AlreadyInCampaign = "already in this campaign";
 
     private readonly DbConnection _connection;
-    private readonly DbTransaction _transaction;
+    private readonly DbTransaction? _transaction; // PostgreSQL: the session's, from the first row to the join; SQLite: none
     private readonly string _userId;
-    private readonly long _now;
-    private int _duplicates;
-    private int _failed;
+    private readonly long _importId;
+    private readonly DateTimeOffset _now;
 
-    private ImportSession(DbConnection connection, DbTransaction transaction, string userId, long now)
+    private ImportSession(DbConnection connection, DbTransaction? transaction, string userId, long importId, DateTimeOffset now)
     {
         _connection = connection;
         _transaction = transaction;
         _userId = userId;
+        _importId = importId;
         _now = now;
     }
 
-    /// <summary>The reason a row repeating an earlier row's number is skipped, until the import names that row.</summary>
-    public const string DuplicateInFile = "duplicate in file";
+    private bool IsSqlite => _connection is SqliteConnection;
 
-    public long ImportId { get; private set; }
-
-    public static async Task<ImportSession> BeginAsync(LedgerDatabase database, string userId, long now, CancellationToken cancellationToken)
+    public static async Task<ImportSession> BeginAsync(LedgerDatabase database, string userId, long importId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var connection = await database.OpenAsync(cancellationToken);
-        var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            """
-            CREATE TEMP TABLE import_rows (
-                row_number integer, phone text, name text, email text, company text, custom_fields text,
-                last_conversation_at bigint, transcript_summary text, priority integer)
-            """,
-            transaction: transaction);
-        return new ImportSession(connection, transaction, userId, now);
-    }
-
-    /// <summary>Creates the campaign the file builds (with no items yet), inside this import.</summary>
-    public Task<long> CreateCampaignAsync(CampaignRow campaign) =>
-        _connection.ExecuteScalarAsync<long>(CampaignStore.InsertSql, campaign, _transaction);
-
-    public async Task StartAsync(long campaignId, string? fileName)
-    {
-        ImportId = await _connection.ExecuteScalarAsync<long>(
-            """
-            INSERT INTO imports (user_id, campaign_id, file_name, status, created_at)
-            VALUES (@_userId, @campaignId, @fileName, 'running', @_now) RETURNING id
-            """,
-            new { _userId, campaignId, fileName, _now }, _transaction);
-    }
-
-    public Task StageAsync(IReadOnlyList<StagedRow> rows, CancellationToken cancellationToken) =>
-        BulkWriter.WriteAsync(_connection, _transaction, "import_rows", StagingColumns,
-            rows.Select(r => new object?[] { r.RowNumber, r.PhoneNumber, r.Name, r.Email, r.Company, r.CustomFields, r.LastConversationAt, r.TranscriptSummary, r.Priority }),
-            cancellationToken);
-
-    public Task RecordErrorsAsync(IReadOnlyList<RowError> errors, CancellationToken cancellationToken)
-    {
-        _duplicates += errors.Count(e => e.IsDuplicate);
-        _failed += errors.Count(e => !e.IsDuplicate);
-        return BulkWriter.WriteAsync(_connection, _transaction, "import_errors", ErrorColumns,
-            errors.Select(e => new object?[] { ImportId, e.RowNumber, e.PhoneNumber, e.Reason }), cancellationToken);
-    }
-
-    /// <summary>Names, in each "duplicate in file" row's reason, the row that had the number first (the one staged).</summary>
-    public Task NameFirstRowsOfDuplicatesAsync() => _duplicates == 0 ? Task.CompletedTask :
-        _connection.ExecuteAsync(
-            $"""
-            UPDATE import_errors SET reason = '{DuplicateInFile} (first on row ' || first.row_number || ')'
-            FROM import_rows AS first
-            WHERE import_errors.import_id = @ImportId AND import_errors.reason = '{DuplicateInFile}'
-              AND first.phone = import_errors.phone_number
-            """,
-            new { ImportId }, _transaction);
-
-    /// <summary>Sets aside (as duplicates) the staged rows whose contact is already in the campaign; returns their row numbers.</summary>
-    public async Task<IReadOnlyList<int>> SetAsideAlreadyInCampaignAsync(long campaignId)
-    {
-        var rows = (await _connection.QueryAsync<int>(
-            """
-            INSERT INTO import_errors (import_id, row_number, phone_number, reason)
-            SELECT @ImportId, r.row_number, r.phone, 'already in this campaign'
-            FROM import_rows r
-            JOIN contacts c ON c.user_id = @_userId AND c.phone_number = r.phone
-            JOIN queue_items q ON q.campaign_id = @campaignId AND q.contact_id = c.id
-            RETURNING row_number
-            """,
-            new { ImportId, _userId, campaignId }, _transaction)).AsList();
-        _duplicates += rows.Count;
-        if (rows.Count > 0)
+        try
         {
-            await _connection.ExecuteAsync(
-                """
-                DELETE FROM import_rows WHERE row_number IN (
-                    SELECT row_number FROM import_errors WHERE import_id = @ImportId AND reason = 'already in this campaign')
+            var postgres = database.Dialect == LedgerDialect.Postgres;
+            var transaction = postgres ? await connection.BeginTransactionAsync(cancellationToken) : null;
+            await connection.ExecuteAsync(
+                $"""
+                {(postgres ? "" : "DROP TABLE IF EXISTS temp.import_rows;")}
+                CREATE TEMP TABLE import_rows (
+                    row_number integer {(postgres ? "NOT NULL" : "PRIMARY KEY")}, phone text NOT NULL, name text, email text, company text, custom_fields text NOT NULL,
+                    last_conversation_at bigint, transcript_summary text) {(postgres ? "ON COMMIT DROP" : "")}
                 """,
-                new { ImportId }, _transaction);
+                transaction: transaction);
+            return new ImportSession(connection, transaction, userId, importId, now);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Stages a batch of good rows (on SQLite in a transaction of the temporary database only).</summary>
+    public async Task StageAsync(IReadOnlyList<StagedRow> rows, CancellationToken cancellationToken)
+    {
+        var values = rows.Select(r => new object?[] { r.RowNumber, r.PhoneNumber, r.Name, r.Email, r.Company, r.CustomFields, r.LastConversationAt, r.TranscriptSummary });
+        if (_transaction is not null)
+        {
+            await BulkWriter.WriteAsync(_connection, _transaction, "import_rows", StagingColumns, values, cancellationToken);
+            return;
         }
 
-        return rows;
+        await using var staging = ((SqliteConnection)_connection).BeginTransaction(deferred: true);
+        await BulkWriter.WriteAsync(_connection, staging, "import_rows", StagingColumns, values, cancellationToken);
+        await staging.CommitAsync(cancellationToken);
     }
 
     /// <summary>
-    /// Merges the staged rows into the user's contacts: a new number makes a contact; a known one reuses its contact
-    /// and fills its empty fields. Returns the rows whose contact existed before, with what its priority depends on.
+    /// Makes the import whole in one transaction: creates the campaign when the file builds one, sets aside (as
+    /// duplicates) the rows already in the campaign, merges the rest into the user's contacts (a new number makes a
+    /// contact; a known one keeps its fields and gets its empty ones filled), and adds them to the campaign in file
+    /// order, each with the priority its merged contact and its history give and, with spread pacing, its not-before
+    /// time in dispatch order. Each step is one statement over all the rows.
     /// </summary>
-    public async Task<IReadOnlyList<JoiningContact>> MergeContactsAsync()
+    public async Task<ImportRecord> JoinAsync(ImportTarget target, ImportCounts counts, CancellationToken cancellationToken)
     {
-        if (_connection is Npgsql.NpgsqlConnection) await _connection.ExecuteAsync("ANALYZE import_rows", transaction: _transaction);
-        await _connection.ExecuteAsync(
-            """
-            INSERT INTO contacts (user_id, phone_number, name, email, company, custom_fields, last_conversation_at,
-                last_transcript_summary, created_at, updated_at)
-            SELECT @_userId, phone, name, email, company, custom_fields, last_conversation_at, transcript_summary, @_now, @_now
-            FROM import_rows WHERE true
-            ON CONFLICT (user_id, phone_number) DO UPDATE SET
-                name = coalesce(contacts.name, excluded.name),
-                email = coalesce(contacts.email, excluded.email),
-                company = coalesce(contacts.company, excluded.company),
-                custom_fields = CASE WHEN contacts.custom_fields = '{}' THEN excluded.custom_fields ELSE contacts.custom_fields END,
-                last_conversation_at = coalesce(contacts.last_conversation_at, excluded.last_conversation_at),
-                last_transcript_summary = coalesce(contacts.last_transcript_summary, excluded.last_transcript_summary),
-                updated_at = @_now
-            """,
-            new { _userId, _now }, _transaction);
-        return (await _connection.QueryAsync<JoiningContact>(
-            """
-            SELECT r.row_number, c.id AS contact_id, c.phone_number, c.name, c.email, c.company, c.successful_calls, c.not_connected_calls
-            FROM import_rows r JOIN contacts c ON c.user_id = @_userId AND c.phone_number = r.phone
-            WHERE c.created_at <> @_now
-            """,
-            new { _userId, _now }, _transaction)).AsList();
+        // Prepared outside the transaction: the planner's statistics of the staged rows.
+        if (!IsSqlite) await _connection.ExecuteAsync("ANALYZE import_rows", transaction: _transaction, commandTimeout: JoinTimeoutSeconds);
+        else await _connection.ExecuteAsync("CREATE UNIQUE INDEX temp.ix_import_rows_phone ON import_rows (phone)", commandTimeout: JoinTimeoutSeconds);
+
+        var transaction = _transaction ?? ((SqliteConnection)_connection).BeginTransaction(deferred: false);
+        try
+        {
+            var campaignId = target.CampaignId ?? await _connection.ExecuteScalarAsync<long>(CampaignStore.InsertSql, target.Campaign, transaction, JoinTimeoutSeconds);
+            var args = new JoinArguments(_importId, _userId, campaignId, UnixMs.From(_now));
+            var alreadyIn = target.CampaignId is null ? 0 : await SetAsideAlreadyInCampaignAsync(args, transaction);
+            var joining = await _connection.ExecuteScalarAsync<int>("SELECT count(*) FROM import_rows", transaction: transaction, commandTimeout: JoinTimeoutSeconds);
+            await MergeContactsAsync(args, transaction);
+            var imported = await AddItemsAsync(args, target.Campaign, joining, transaction);
+            var record = new ImportRecord
+            {
+                Id = _importId,
+                UserId = _userId,
+                CampaignId = campaignId,
+                Status = ImportStatus.Done,
+                TotalRows = counts.TotalRows,
+                Imported = imported,
+                SkippedDuplicates = counts.SkippedDuplicates + alreadyIn,
+                Failed = counts.Failed,
+                CreatedAt = args.Now,
+                CompletedAt = args.Now,
+                UpdatedAt = args.Now,
+            };
+            await _connection.ExecuteAsync(
+                """
+                UPDATE imports SET status = @Status, campaign_id = @CampaignId, total_rows = @TotalRows, imported = @Imported,
+                    skipped_duplicates = @SkippedDuplicates, failed = @Failed, completed_at = @CompletedAt, updated_at = @UpdatedAt
+                WHERE id = @Id
+                """,
+                record, transaction, JoinTimeoutSeconds);
+            await transaction.CommitAsync(cancellationToken);
+            return record;
+        }
+        finally
+        {
+            if (_transaction is null) await transaction.DisposeAsync();
+        }
     }
 
-    /// <summary>Sets the priority of rows whose contact existed before (its history counts).</summary>
-    public Task SetPrioritiesAsync(IEnumerable<(int Row, int Priority)> priorities) =>
-        _connection.ExecuteAsync(
-            "UPDATE import_rows SET priority = @Priority WHERE row_number = @Row",
-            priorities.Select(p => new { p.Row, p.Priority }), _transaction);
+    private sealed record JoinArguments(long ImportId, string UserId, long CampaignId, long Now);
 
-    /// <summary>Adds the staged rows to the campaign in file order; <paramref name="notBefore"/>, when given, is each row's not-before time.</summary>
-    public async Task<int> AddItemsAsync(long campaignId, IEnumerable<(int Row, long At)>? notBefore, CancellationToken cancellationToken)
+    private async Task<int> SetAsideAlreadyInCampaignAsync(JoinArguments args, DbTransaction transaction)
     {
-        var planned = notBefore is not null;
-        if (planned)
+        var setAside = await _connection.ExecuteAsync(
+            $"""
+            INSERT INTO import_errors (import_id, row_number, phone_number, reason)
+            SELECT @ImportId, r.row_number, r.phone, '{AlreadyInCampaign}'
+            FROM import_rows r
+            JOIN contacts c ON c.user_id = @UserId AND c.phone_number = r.phone
+            JOIN queue_items q ON q.campaign_id = @CampaignId AND q.contact_id = c.id
+            """,
+            args, transaction, JoinTimeoutSeconds);
+        if (setAside > 0)
         {
-            await _connection.ExecuteAsync("CREATE TEMP TABLE import_plan (row_number integer PRIMARY KEY, scheduled_for bigint)", transaction: _transaction);
-            await BulkWriter.WriteAsync(_connection, _transaction, "import_plan", PlanColumns,
-                notBefore!.Select(p => new object?[] { p.Row, p.At }), cancellationToken);
+            await _connection.ExecuteAsync(
+                $"""
+                DELETE FROM import_rows WHERE row_number IN (
+                    SELECT row_number FROM import_errors WHERE import_id = @ImportId AND reason = '{AlreadyInCampaign}')
+                """,
+                args, transaction, JoinTimeoutSeconds);
         }
 
+        return setAside;
+    }
+
+    /// <summary>
+    /// New numbers become contacts; known ones are left as they are unless the file fills one of their empty fields, so
+    /// the import writes (and, on PostgreSQL, locks) only the contacts it changes.
+    /// </summary>
+    private Task MergeContactsAsync(JoinArguments args, DbTransaction transaction) =>
+        _connection.ExecuteAsync(
+            $$"""
+            INSERT INTO contacts (user_id, phone_number, name, email, company, custom_fields, last_conversation_at,
+                last_transcript_summary, created_at, updated_at)
+            SELECT @UserId, phone, name, email, company, custom_fields, last_conversation_at, transcript_summary, @Now, @Now
+            FROM import_rows WHERE true
+            {{(IsSqlite ? "ORDER BY phone" : "")}}
+            ON CONFLICT (user_id, phone_number) DO NOTHING;
+
+            UPDATE contacts SET
+                name = coalesce(contacts.name, r.name),
+                email = coalesce(contacts.email, r.email),
+                company = coalesce(contacts.company, r.company),
+                custom_fields = CASE WHEN contacts.custom_fields = '{}' THEN r.custom_fields ELSE contacts.custom_fields END,
+                last_conversation_at = coalesce(contacts.last_conversation_at, r.last_conversation_at),
+                last_transcript_summary = coalesce(contacts.last_transcript_summary, r.transcript_summary),
+                updated_at = @Now
+            FROM import_rows r
+            WHERE contacts.user_id = @UserId AND contacts.phone_number = r.phone
+              AND ((contacts.name IS NULL AND r.name IS NOT NULL)
+                OR (contacts.email IS NULL AND r.email IS NOT NULL)
+                OR (contacts.company IS NULL AND r.company IS NOT NULL)
+                OR (contacts.custom_fields = '{}' AND r.custom_fields <> '{}')
+                OR (contacts.last_conversation_at IS NULL AND r.last_conversation_at IS NOT NULL)
+                OR (contacts.last_transcript_summary IS NULL AND r.transcript_summary IS NOT NULL));
+            """,
+            args, transaction, JoinTimeoutSeconds);
+
+    /// <summary>
+    /// Adds the staged rows to the campaign in file order, with their contact's priority; with spread pacing each gets
+    /// its not-before time by its place in dispatch order (priority descending, then file order).
+    /// </summary>
+    private async Task<int> AddItemsAsync(JoinArguments args, CampaignRow campaign, int joining, DbTransaction transaction)
+    {
+        var spread = campaign.Pacing == Pacing.Spread;
+        var (begin, interval) = SpreadPlanner.Layout(campaign.Window(), joining, _now);
         var added = await _connection.ExecuteAsync(
             $"""
             INSERT INTO queue_items (campaign_id, user_id, contact_id, phone_number, contact_name, status, priority, position,
                 scheduled_for, updated_at)
-            SELECT @campaignId, @_userId, c.id, r.phone, coalesce(c.name, r.name), 'queued', r.priority,
-                cm.last_position + ROW_NUMBER() OVER (ORDER BY r.row_number), {(planned ? "p.scheduled_for" : "NULL")}, @_now
-            FROM import_rows r
-            JOIN contacts c ON c.user_id = @_userId AND c.phone_number = r.phone
-            JOIN campaigns cm ON cm.id = @campaignId
-            {(planned ? "LEFT JOIN import_plan p ON p.row_number = r.row_number" : "")}
+            SELECT @CampaignId, @UserId, j.contact_id, j.phone, j.contact_name, 'queued', j.priority,
+                j.last_position + ROW_NUMBER() OVER (ORDER BY j.row_number),
+                {(spread ? "@Begin + (@IntervalTicks * (ROW_NUMBER() OVER (ORDER BY j.priority DESC, j.row_number) - 1)) / 10000" : "NULL")},
+                @Now
+            FROM (
+                SELECT r.row_number, c.id AS contact_id, r.phone, coalesce(c.name, r.name) AS contact_name, cm.last_position,
+                    {PrioritySql.Of("c")} AS priority
+                FROM import_rows r
+                JOIN contacts c ON c.user_id = @UserId AND c.phone_number = r.phone
+                JOIN campaigns cm ON cm.id = @CampaignId
+            ) AS j
             """,
-            new { campaignId, _userId, _now }, _transaction);
-        if (planned) await _connection.ExecuteAsync("DROP TABLE import_plan", transaction: _transaction);
+            new { args.CampaignId, args.UserId, args.Now, Begin = UnixMs.From(begin), IntervalTicks = interval.Ticks }, transaction, JoinTimeoutSeconds);
         await _connection.ExecuteAsync(
             """
             UPDATE campaigns SET last_position = last_position + @added, total_contacts = total_contacts + @added,
-                queued_count = queued_count + @added, updated_at = @_now
-            WHERE id = @campaignId
+                queued_count = queued_count + @added, updated_at = @Now
+            WHERE id = @CampaignId
             """,
-            new { added, campaignId, _now }, _transaction);
+            new { added, args.CampaignId, args.Now }, transaction, JoinTimeoutSeconds);
         return added;
-    }
-
-    /// <summary>Writes the import's summary and makes the whole import stick.</summary>
-    public async Task<ImportRecord> CommitAsync(int totalRows, int imported)
-    {
-        await _connection.ExecuteAsync(
-            """
-            UPDATE imports SET status = 'completed', total_rows = @totalRows, imported = @imported,
-                skipped_duplicates = @_duplicates, failed = @_failed, completed_at = @_now
-            WHERE id = @ImportId
-            """,
-            new { totalRows, imported, _duplicates, _failed, _now, ImportId }, _transaction);
-        await _connection.ExecuteAsync("DROP TABLE import_rows", transaction: _transaction);
-        await _transaction.CommitAsync();
-        return new ImportRecord
-        {
-            Id = ImportId, UserId = _userId, Status = "completed", TotalRows = totalRows, Imported = imported,
-            SkippedDuplicates = _duplicates, Failed = _failed, CreatedAt = _now, CompletedAt = _now,
-        };
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _transaction.DisposeAsync();
+        if (_transaction is not null) await _transaction.DisposeAsync();
+        else
+        {
+            try
+            {
+                await _connection.ExecuteAsync("DROP TABLE IF EXISTS temp.import_rows");
+            }
+            catch (SqliteException)
+            {
+                // The connection is going away; its temporary database goes with it.
+            }
+        }
+
         await _connection.DisposeAsync();
     }
 }

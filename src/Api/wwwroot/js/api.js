@@ -102,6 +102,43 @@ export async function api(path, { method = 'GET', json, form, key, raw = false, 
   return text ? JSON.parse(text) : null;
 }
 
+/**
+ * Sends a form with XMLHttpRequest, whose upload progress fetch cannot report: onUpload({ loaded, total }) while the
+ * body goes out, onSent() once it is all sent (the server is then working on it). Answers as api() does.
+ */
+export function upload(path, form, { onUpload = () => {}, onSent = () => {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (auth.key) xhr.setRequestHeader('Authorization', `Bearer ${auth.key}`);
+    xhr.upload.addEventListener('progress', (e) => { if (e.lengthComputable) onUpload({ loaded: e.loaded, total: e.total }); });
+    xhr.upload.addEventListener('load', () => onSent());
+    xhr.addEventListener('error', () => {
+      setReachable('api', false);
+      reject(new ApiError(0, { title: 'Connection lost', detail: 'The server cannot be reached. Check that the node is running.' }));
+    });
+    xhr.addEventListener('load', () => {
+      setReachable('api', true);
+      let body = null;
+      try {
+        body = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        body = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(body);
+        return;
+      }
+      const problem = body ?? { title: xhr.statusText || `Error ${xhr.status}` };
+      if (!problem.detail) problem.detail = statusDetail(xhr.status);
+      if (xhr.status === 401) for (const listener of unauthorizedListeners) listener();
+      reject(new ApiError(xhr.status, problem));
+    });
+    xhr.send(form);
+  });
+}
+
 function statusDetail(status) {
   switch (status) {
     case 401: return 'The API key was not accepted.';

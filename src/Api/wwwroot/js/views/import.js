@@ -1,6 +1,6 @@
 // A new campaign from a CSV: drop zone, templates, the campaign's fields, then the import summary.
 import { h, append, clear, fmt } from '../dom.js';
-import { api, download } from '../api.js';
+import { api, download, upload } from '../api.js';
 import { errorBox, toast, showFieldErrors, busy } from '../ui.js';
 import { campaignForm, defaultCampaignName, appendToForm } from '../campaignForm.js';
 import { table } from './campaign.js';
@@ -16,6 +16,7 @@ export async function importView(container) {
     h('span', { class: 'subtle', text: 'or click to choose a file (up to 50 MB)' }),
     fileLabel, h('span', { class: 'field-error', hidden: true }));
   const message = h('div', {});
+  const progress = importProgress();
   const result = h('div', { id: 'import-result' });
   const submit = h('button', { type: 'submit', class: 'button button-primary', text: 'Upload and create campaign' });
 
@@ -47,6 +48,7 @@ export async function importView(container) {
       h('p', { class: 'field-hint', text: 'Only the phone number is required. Numbers are checked and written in international form; duplicates are skipped. Other columns are passed to your agent.' })),
     h('section', { class: 'card' }, h('h2', { text: '2. The campaign' }), form.element),
     message,
+    progress.element,
     h('div', { class: 'form-actions' }, submit));
   el.querySelector('input[name=name]')?.addEventListener('input', (e) => { e.target.dataset.touched = 'true'; });
 
@@ -64,12 +66,22 @@ export async function importView(container) {
     }
     const data = appendToForm(new FormData(), form.values());
     data.append('file', file, file.name);
+    const rowsExpected = await estimateRows(file);
+    let following = null;
+    progress.start(file);
     try {
-      const answer = await busy(submit, 'Uploading…', () => api('/api/campaigns/import', { method: 'POST', form: data }));
+      const answer = await busy(submit, 'Uploading…', () => upload('/api/campaigns/import', data, {
+        onUpload: ({ loaded, total }) => progress.uploaded(loaded, total),
+        onSent: () => { following = followImport(file.name, (rows) => progress.processed(rows, rowsExpected)); },
+      }));
+      following?.stop();
+      progress.finish();
       showFieldErrors(el, null);
       toast(`“${answer.campaign.name}” created.`, 'success');
       showSummary(answer);
     } catch (err) {
+      following?.stop();
+      progress.finish();
       showFieldErrors(el, err);
       append(message, errorBox(err));
     }
@@ -85,6 +97,69 @@ export async function importView(container) {
     h('header', { class: 'page-head' },
       h('div', {}, h('h1', { text: 'New campaign from a CSV' }), h('p', { class: 'subtle', text: 'Upload a list of people; we create their contacts and a campaign that calls them.' }))),
     el, result);
+}
+
+/** A bar that moves: the upload's bytes, then the rows the server has read, while the import runs. */
+function importProgress() {
+  const label = h('span', { id: 'import-progress-label', text: '' });
+  const bar = h('progress', { id: 'import-progress', max: 100, value: 0, 'aria-labelledby': 'import-progress-label' });
+  const element = h('section', { class: 'card import-progress', hidden: true, 'aria-live': 'polite' }, label, bar);
+  const show = (text, percent) => {
+    label.textContent = text;
+    if (percent === null) bar.removeAttribute('value');
+    else bar.value = Math.max(0, Math.min(100, percent));
+  };
+  return {
+    element,
+    start(file) {
+      element.hidden = false;
+      element.dataset.phase = 'uploading';
+      show(`Uploading ${file.name}…`, 0);
+    },
+    uploaded(loaded, total) {
+      show(`Uploading: ${fmt.number(Math.round(loaded / 1024))} of ${fmt.number(Math.round(total / 1024))} KB`, (100 * loaded) / total);
+    },
+    processed(rows, expected) {
+      element.dataset.phase = 'processing';
+      if (rows === null) show('Processing: checking the rows…', null);
+      else show(`Processing: ${fmt.number(rows)} rows read${expected ? ` of about ${fmt.number(expected)}` : ''}`, expected ? Math.min(99, (100 * rows) / expected) : null);
+    },
+    finish() {
+      element.hidden = true;
+      delete element.dataset.phase;
+    },
+  };
+}
+
+/** About how many rows the file holds, from the line length of its first 64 KB. */
+async function estimateRows(file) {
+  try {
+    const head = await file.slice(0, 65536).text();
+    const lines = head.split('\n').length - 1;
+    if (lines <= 1) return null;
+    return Math.max(1, Math.round((file.size / head.length) * lines) - 1);
+  } catch {
+    return null;
+  }
+}
+
+/** Polls the caller's running import of this file (it is recorded before its first row is read) until stopped. */
+function followImport(fileName, onRows) {
+  let stopped = false;
+  onRows(null);
+  (async () => {
+    while (!stopped) {
+      try {
+        const { items } = await api('/api/imports?status=running');
+        const mine = items.find((i) => i.fileName === fileName);
+        if (!stopped && mine) onRows(mine.totalRows);
+      } catch {
+        // The answer to the upload says how it ended; a missed poll only delays the bar.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  })();
+  return { stop() { stopped = true; } };
 }
 
 /** Imported / skipped / failed, the first errors, and the full error report (downloaded with the key). */
