@@ -1,6 +1,7 @@
 using System.Globalization;
 using CallCampaigns.Api.Contracts;
 using CallCampaigns.Domain.Campaigns;
+using CallCampaigns.Domain.Limits;
 using CallCampaigns.Domain.Scheduling;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Campaigns;
@@ -59,8 +60,11 @@ public static class CampaignInput
         var today = TimeZones.IsKnown(zone) ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZones.Find(zone)).DateTime) : DateOnly.FromDateTime(now.UtcDateTime);
         var start = keptStartDate ?? (string.IsNullOrWhiteSpace(request.StartDate) ? today : Date(request.StartDate, "startDate", Fail));
         var end = string.IsNullOrWhiteSpace(request.EndDate) ? null : Date(request.EndDate, "endDate", Fail);
+        var latest = InputLimits.LatestDate(today);
         if (keptStartDate is null && start is { } s && s < today) Fail("startDate", $"Must be today ({today:yyyy-MM-dd} in {zone}) or later.");
-        if (start is { } from && end is { } to && to < from) Fail("endDate", "Must not be before startDate.");
+        else if (keptStartDate is null && start > latest) Fail("startDate", $"Must be at most {InputLimits.MaxYearsAhead} years ahead ({latest:yyyy-MM-dd}).");
+        if (end > latest) Fail("endDate", $"Must be at most {InputLimits.MaxYearsAhead} years ahead ({latest:yyyy-MM-dd}).");
+        else if (start is { } from && end is { } to && to < from) Fail("endDate", "Must not be before startDate.");
         else if (keptStartDate is not null && end is { } ends && ends < today) Fail("endDate", $"Must be today ({today:yyyy-MM-dd} in {zone}) or later.");
 
         var pacing = string.IsNullOrWhiteSpace(request.Pacing) ? Pacing.Spread : request.Pacing.Trim().ToLowerInvariant();
