@@ -24,6 +24,11 @@ public static class CampaignInput
     public static (CampaignSettings? Settings, Dictionary<string, string[]> Errors) Edit(
         UpdateCampaignRequest request, CampaignRow current, ApiDefaults defaults, IReadOnlyCollection<string> agentIds, DateTimeOffset now)
     {
+        if (request.StartDate is { } startDate && startDate.Trim() != current.StartDate)
+        {
+            return (null, new() { ["startDate"] = [$"The start date cannot be changed once the campaign exists (it is {current.StartDate}): create a new campaign instead."] });
+        }
+
         var retry = request.Retry is null
             ? new RetryRequest(current.RetryMaxAttempts, current.RetryDelayMinutes, current.Retry().On)
             : request.Retry with { On = request.Retry.On ?? (request.Retry.MaxAttempts is null ? current.Retry().On : null) };
@@ -73,13 +78,17 @@ public static class CampaignInput
         var retry = request.Retry;
         var maxAttempts = retry?.MaxAttempts ?? 1;
         var delay = retry?.DelayMinutes ?? 0;
-        var on = (retry?.On ?? (maxAttempts > 1 ? RetryPolicy.RetryableOutcomes : [])).Select(o => o.Trim().ToLowerInvariant()).Distinct().ToArray();
+        var asked = retry?.On ?? (maxAttempts > 1 ? RetryPolicy.RetryableOutcomes : []);
+        var on = asked.Where(o => !string.IsNullOrWhiteSpace(o)).Select(o => o.Trim().ToLowerInvariant()).Distinct().ToArray();
         if (maxAttempts is < 1 or > 5) Fail("retry.maxAttempts", "Must be between 1 and 5.");
         if (delay is < 0 or > MaxRetryDelayMinutes) Fail("retry.delayMinutes", $"Must be between 0 and {MaxRetryDelayMinutes}.");
-        if (on.Except(RetryPolicy.RetryableOutcomes).ToArray() is { Length: > 0 } unknown)
+        if (asked.Any(string.IsNullOrWhiteSpace)) Fail("retry.on", "Outcomes must not be null or empty: use busy, no-answer, failed.");
+        else if (asked.Count > RetryPolicy.RetryableOutcomes.Count * 4) Fail("retry.on", $"At most {RetryPolicy.RetryableOutcomes.Count * 4} entries.");
+        else if (on.Except(RetryPolicy.RetryableOutcomes).ToArray() is { Length: > 0 } unknown)
         {
-            Fail("retry.on", $"Unknown outcome(s) {string.Join(", ", unknown)}: use busy, no-answer, failed.");
+            Fail("retry.on", $"Unknown outcome(s) {string.Join(", ", unknown.Take(5).Select(u => u.Length > 40 ? u[..40] + "..." : u))}: use busy, no-answer, failed.");
         }
+        else if (maxAttempts > 1 && on.Length == 0) Fail("retry.on", "With maxAttempts above 1, name at least one outcome to retry on (busy, no-answer, failed).");
 
         if (request.Name is { Length: > 200 }) Fail("name", "At most 200 characters.");
         if (errors.Count > 0) return (null, errors);

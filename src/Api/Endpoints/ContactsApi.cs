@@ -108,16 +108,21 @@ public static class ContactsApi
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 
-/// <summary>Paging parameters: page from 1, page size 1 to 200 (default 50).</summary>
+/// <summary>
+/// Paging parameters: page 1 to <see cref="MaxPage"/>, page size 1 to 200 (default 50). The page bound keeps every
+/// offset (page x size) far inside an int: 10,000 x 200 is two million rows, beyond any listing a person pages through.
+/// </summary>
 public static class Paging
 {
     public const int MaxPageSize = 200;
+
+    public const int MaxPage = 10_000;
 
     public static (int Page, int PageSize) Of(int? page, int? pageSize) => (page ?? 1, pageSize ?? 50);
 
     public static ValidationProblem? Check(int? page, int? pageSize)
     {
-        if (page is < 1) return Problems.Invalid("page", "Pages start at 1.");
+        if (page is < 1 or > MaxPage) return Problems.Invalid("page", $"Page must be between 1 and {MaxPage}.");
         if (pageSize is < 1 or > MaxPageSize) return Problems.Invalid("pageSize", $"Page size must be between 1 and {MaxPageSize}.");
         return null;
     }

@@ -21,6 +21,11 @@ public static class DashboardApi
 
     public static async Task<Results<RedirectHttpResult, ProblemHttpResult>> Login(HttpRequest request, NodeSecrets secrets)
     {
+        if (!request.HasFormContentType)
+        {
+            return TypedResults.Problem(statusCode: 400, title: "Bad Request", detail: "Send the admin key as the form field 'key' (application/x-www-form-urlencoded).");
+        }
+
         var form = await request.ReadFormAsync();
         var key = form["key"].ToString();
         if (key.Length == 0 || !secrets.IsAdminKey(key)) return TypedResults.Problem(statusCode: 401, title: "Unauthorized", detail: "That is not the admin key.");

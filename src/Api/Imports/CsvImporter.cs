@@ -93,6 +93,8 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
             var read = clock.Elapsed;
             progress?.Invoke(new ImportProgress("joining", total));
             var imported = await JoinAsync(session, campaignId, target, isNew, priorities, now, cancellationToken);
+            // A new campaign with nobody to call would sit active and empty for good: refused whole (nothing committed).
+            if (isNew && imported == 0) throw new RejectedFileException(NoCallableRow(total));
             var record = await session.CommitAsync(total, imported);
             progress?.Invoke(new ImportProgress("done", total, record.Id, record.Imported, record.SkippedDuplicates, record.Failed));
             logger.LogInformation("Import {ImportId}: {Rows} rows read, checked and staged in {ReadMs} ms; {Imported} joined campaign {CampaignId} in {JoinMs} ms",
@@ -219,6 +221,9 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
 
         return await session.AddItemsAsync(campaignId, notBefore, cancellationToken);
     }
+
+    private static string NoCallableRow(int rows) =>
+        $"None of the file's {rows} row(s) has a usable phone number (each is missing, invalid or a duplicate): nothing was imported and no campaign was created.";
 
     private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
