@@ -54,13 +54,13 @@ public static class CampaignInput
         void Fail(string field, string message) => errors[field] = [message];
 
         if (string.IsNullOrWhiteSpace(request.AgentId)) Fail("agentId", "Required: the Bolna agent that makes the calls.");
-        else if (agentIds.Count > 0 && !agentIds.Contains(request.AgentId)) Fail("agentId", $"Unknown agent '{request.AgentId}'. GET /api/agents lists them.");
+        else if (agentIds.Count > 0 && !agentIds.Contains(request.AgentId)) Fail("agentId", $"Unknown agent '{InputLimits.Echo(request.AgentId)}'. GET /api/agents lists them.");
 
         var first = Time(request.FirstCallTime, "firstCallTime", Fail);
         var last = Time(request.LastCallTime, "lastCallTime", Fail);
 
         var zone = string.IsNullOrWhiteSpace(request.TimeZone) ? defaults.DefaultTimeZone : request.TimeZone.Trim();
-        if (!TimeZones.IsKnown(zone)) Fail("timeZone", $"Unknown time zone '{zone}': use an IANA name such as Europe/London.");
+        if (!TimeZones.IsKnown(zone)) Fail("timeZone", $"Unknown time zone '{InputLimits.Echo(zone)}': use an IANA name such as Europe/London.");
 
         var today = TimeZones.IsKnown(zone) ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZones.Find(zone)).DateTime) : DateOnly.FromDateTime(now.UtcDateTime);
         var start = keptStartDate ?? (string.IsNullOrWhiteSpace(request.StartDate) ? today : Date(request.StartDate, "startDate", Fail));
@@ -90,7 +90,16 @@ public static class CampaignInput
         }
         else if (maxAttempts > 1 && on.Length == 0) Fail("retry.on", "With maxAttempts above 1, name at least one outcome to retry on (busy, no-answer, failed).");
 
-        if (request.Name is { Length: > 200 }) Fail("name", "At most 200 characters.");
+        foreach (var (field, value, max) in new[]
+                 {
+                     ("name", request.Name?.Trim(), InputLimits.MaxNameLength), ("description", request.Description?.Trim(), InputLimits.MaxTextLength),
+                     ("nextAction", request.NextAction?.Trim(), InputLimits.MaxTextLength), ("agentId", request.AgentId?.Trim(), InputLimits.MaxIdLength),
+                     ("fromPhoneNumber", request.FromPhoneNumber?.Trim(), InputLimits.MaxPhoneLength),
+                 })
+        {
+            if (InputLimits.TooLong(value, max) is { } tooLong) Fail(field, tooLong);
+        }
+
         if (errors.Count > 0) return (null, errors);
 
         var nowMs = now.ToUnixTimeMilliseconds();

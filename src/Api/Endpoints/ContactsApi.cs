@@ -4,6 +4,7 @@ using CallCampaigns.Api.Auth;
 using CallCampaigns.Api.Contracts;
 using CallCampaigns.Domain;
 using CallCampaigns.Domain.Contacts;
+using CallCampaigns.Domain.Limits;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Contacts;
 using CallCampaigns.Ledger.Infrastructure;
@@ -29,6 +30,7 @@ public static class ContactsApi
     public static async Task<Results<Created<Contact>, ValidationProblem, ProblemHttpResult>> Create(
         CreateContactRequest request, ClaimsPrincipal caller, ContactStore contacts, IOptions<ApiDefaults> defaults, EngineClock time)
     {
+        if (Bounds(request.Name, request.PhoneNumber, request.Email, request.Company, request.CustomFields) is { } tooLarge) return tooLarge;
         var (e164, error) = PhoneNumberRules.Normalise(request.PhoneNumber, defaults.Value.DefaultRegion);
         if (e164 is null) return Problems.Invalid("phoneNumber", $"Invalid phone number: {error}.");
         var now = UnixMs.From(time.GetUtcNow());
@@ -58,6 +60,7 @@ public static class ContactsApi
         ClaimsPrincipal caller, ContactStore contacts, string? search, int? page, int? pageSize)
     {
         if (Paging.Check(page, pageSize) is { } invalid) return invalid;
+        if (InputLimits.TooLong(search, InputLimits.MaxSearchLength) is { } tooLong) return Problems.Invalid("search", tooLong);
         var (p, size) = Paging.Of(page, pageSize);
         var (items, total) = await contacts.ListAsync(caller.UserId(), search, p, size);
         return TypedResults.Ok(new Paged<Contact>(items.Select(Contact.From).ToArray(), total, p, size));
@@ -73,6 +76,7 @@ public static class ContactsApi
     {
         var existing = await contacts.GetAsync(caller.UserId(), id);
         if (existing is null) return Problems.NotFound($"No contact {id}.");
+        if (Bounds(request.Name, request.PhoneNumber, request.Email, request.Company, request.CustomFields) is { } tooLarge) return tooLarge;
         var phone = existing.PhoneNumber;
         if (request.PhoneNumber is not null)
         {
@@ -103,6 +107,23 @@ public static class ContactsApi
         if (touched is null) return Problems.NotFound($"No contact {id}.");
         foreach (var campaignId in touched.Distinct()) await grains.GetGrain<ICampaignGrain>(campaignId).Wake();
         return TypedResults.NoContent();
+    }
+
+    /// <summary>The contact's fields held to their bounds (README, "Limits"); null when every one fits.</summary>
+    private static ValidationProblem? Bounds(string? name, string? phone, string? email, string? company, IReadOnlyDictionary<string, string>? custom)
+    {
+        var errors = new Dictionary<string, string[]>();
+        foreach (var (field, value, max) in new[]
+                 {
+                     ("name", name?.Trim(), InputLimits.MaxNameLength), ("phoneNumber", phone?.Trim(), InputLimits.MaxPhoneLength),
+                     ("email", email?.Trim(), InputLimits.MaxEmailLength), ("company", company?.Trim(), InputLimits.MaxCompanyLength),
+                 })
+        {
+            if (InputLimits.TooLong(value, max) is { } tooLong) errors[field] = [tooLong];
+        }
+
+        if (InputLimits.CustomFieldsProblem(custom) is { } problem) errors["customFields"] = [problem];
+        return errors.Count == 0 ? null : TypedResults.ValidationProblem(errors, detail: $"{errors.First().Key}: {errors.First().Value[0]}");
     }
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

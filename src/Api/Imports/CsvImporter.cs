@@ -4,6 +4,7 @@ using System.Text.Json;
 using CallCampaigns.Domain;
 using CallCampaigns.Domain.Campaigns;
 using CallCampaigns.Domain.Imports;
+using CallCampaigns.Domain.Limits;
 using CallCampaigns.Domain.Scheduling;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Campaigns;
@@ -62,7 +63,7 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
                 var row = Read(csv, roles, ++total);
                 priorities.Add(-1);
                 var (valid, error) = ImportRowRules.Check(row, defaults.Value.DefaultRegion);
-                if (valid is null) errors.Add(new RowError(row.Number, Trim(row.Phone), error!, IsDuplicate: false));
+                if (valid is null) errors.Add(new RowError(row.Number, InputLimits.Echo(Trim(row.Phone)), error!, IsDuplicate: false));
                 else if (!seen.Add(long.Parse(valid.E164.AsSpan(1), CultureInfo.InvariantCulture)))
                 {
                     errors.Add(new RowError(row.Number, valid.E164, ImportSession.DuplicateInFile, IsDuplicate: true));
@@ -129,11 +130,16 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
         if (!await csv.ReadAsync()) throw new RejectedFileException("The file is empty.");
         csv.ReadHeader();
         var headers = csv.HeaderRecord ?? [];
+        if (headers.Length > InputLimits.MaxCsvColumns)
+        {
+            throw new RejectedFileException($"The file has {headers.Length:N0} columns: at most {InputLimits.MaxCsvColumns} are accepted.");
+        }
+
         var roles = CsvColumns.Roles(headers);
         if (!roles.Contains(ColumnRole.PhoneNumber))
         {
             throw new RejectedFileException(
-                $"No phone number column: name one phone_number, phone, mobile, phone number or contact_number. Columns found: {string.Join(", ", headers.Take(20))}.");
+                $"No phone number column: name one phone_number, phone, mobile, phone number or contact_number. Columns found: {string.Join(", ", headers.Take(20).Select(InputLimits.Echo))}.");
         }
 
         return roles;
