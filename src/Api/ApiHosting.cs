@@ -30,8 +30,11 @@ public static class ApiHosting
         builder.Services.Configure<ApiDefaults>(builder.Configuration.GetSection("Contacts"));
         builder.Services.Configure<ApiDefaults>(builder.Configuration.GetSection("Campaigns"));
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequests>();
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true); // BadRequests answers them
         builder.Services.Configure<ImportOptions>(builder.Configuration.GetSection(ImportOptions.Section));
         builder.Services.AddSingleton<CsvImporter>();
+        builder.Services.AddSingleton<DashboardSessions>();
         builder.Services.AddSingleton<CampaignForecasts>();
         builder.Services.ConfigureHttpJsonOptions(options =>
         {

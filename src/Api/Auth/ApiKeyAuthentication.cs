@@ -15,13 +15,14 @@ public sealed class ApiKeyAuthentication(
     ILoggerFactory logger,
     UrlEncoder encoder,
     NodeSecrets secrets,
+    DashboardSessions sessions,
     UserStore users) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string AdminRole = "admin";
     public const string UserRole = "user";
 
-    /// <summary>The cookie a browser carries the admin key in, for the Orleans dashboard (set by /dashboard/login).</summary>
+    /// <summary>The cookie a browser carries its dashboard session in (set by /dashboard-login; a session id, not the key).</summary>
     public const string AdminCookie = "cc_admin";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -29,7 +30,7 @@ public sealed class ApiKeyAuthentication(
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return Request.Cookies.TryGetValue(AdminCookie, out var cookie) && secrets.IsAdminKey(cookie) ? Success("admin", AdminRole) : AuthenticateResult.NoResult();
+            return Request.Cookies.TryGetValue(AdminCookie, out var cookie) && sessions.IsValid(cookie) ? Success("admin", AdminRole) : AuthenticateResult.NoResult();
         }
 
         var key = header["Bearer ".Length..].Trim();

@@ -11,10 +11,13 @@ public sealed record CreateCampaignRequest(
     string? FirstCallTime, string? LastCallTime, string? TimeZone, string? StartDate, string? EndDate,
     string? Pacing, RetryRequest? Retry, IReadOnlyList<long>? ContactIds);
 
-/// <summary>An edit: absent fields stay as they are; <c>endDate: ""</c> removes the end date.</summary>
+/// <summary>
+/// An edit: absent fields stay as they are; <c>endDate: ""</c> removes the end date. <c>startDate</c> cannot be
+/// changed once the campaign exists: it is accepted only when it repeats the current one.
+/// </summary>
 public sealed record UpdateCampaignRequest(
     string? Name, string? Description, string? AgentId, string? NextAction, string? FirstCallTime, string? LastCallTime,
-    string? TimeZone, string? EndDate, string? Pacing, RetryRequest? Retry);
+    string? TimeZone, string? EndDate, string? Pacing, RetryRequest? Retry, string? StartDate = null);
 
 public sealed record Retry(int MaxAttempts, int DelayMinutes, IReadOnlyList<string> On);
 

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using CallCampaigns.Api.Auth;
 using CallCampaigns.Api.Contracts;
 using CallCampaigns.Domain;
+using CallCampaigns.Domain.Limits;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Users;
@@ -36,9 +37,10 @@ public static partial class AdminApi
         }
 
         if (string.IsNullOrWhiteSpace(request.Name)) errors["name"] = ["Required."];
+        else if (InputLimits.TooLong(request.Name.Trim(), InputLimits.MaxNameLength) is { } tooLong) errors["name"] = [tooLong];
         var limit = request.ConcurrentCallsLimit ?? limits.Value.DefaultUserConcurrency;
         if (limit is < 1 or > 1000) errors["concurrentCallsLimit"] = ["Must be between 1 and 1000."];
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, detail: $"{errors.First().Key}: {errors.First().Value[0]}");
 
         var key = NodeSecrets.Generate("cc_");
         if (!await users.CreateAsync(request.Id!, request.Name!.Trim(), limit, NodeSecrets.Hash(key), UnixMs.From(time.GetUtcNow())))

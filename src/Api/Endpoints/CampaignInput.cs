@@ -1,6 +1,7 @@
 using System.Globalization;
 using CallCampaigns.Api.Contracts;
 using CallCampaigns.Domain.Campaigns;
+using CallCampaigns.Domain.Limits;
 using CallCampaigns.Domain.Scheduling;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Campaigns;
@@ -23,6 +24,11 @@ public static class CampaignInput
     public static (CampaignSettings? Settings, Dictionary<string, string[]> Errors) Edit(
         UpdateCampaignRequest request, CampaignRow current, ApiDefaults defaults, IReadOnlyCollection<string> agentIds, DateTimeOffset now)
     {
+        if (request.StartDate is { } startDate && startDate.Trim() != current.StartDate)
+        {
+            return (null, new() { ["startDate"] = [$"The start date cannot be changed once the campaign exists (it is {current.StartDate}): create a new campaign instead."] });
+        }
+
         var retry = request.Retry is null
             ? new RetryRequest(current.RetryMaxAttempts, current.RetryDelayMinutes, current.Retry().On)
             : request.Retry with { On = request.Retry.On ?? (request.Retry.MaxAttempts is null ? current.Retry().On : null) };
@@ -48,19 +54,22 @@ public static class CampaignInput
         void Fail(string field, string message) => errors[field] = [message];
 
         if (string.IsNullOrWhiteSpace(request.AgentId)) Fail("agentId", "Required: the Bolna agent that makes the calls.");
-        else if (agentIds.Count > 0 && !agentIds.Contains(request.AgentId)) Fail("agentId", $"Unknown agent '{request.AgentId}'. GET /api/agents lists them.");
+        else if (agentIds.Count > 0 && !agentIds.Contains(request.AgentId)) Fail("agentId", $"Unknown agent '{InputLimits.Echo(request.AgentId)}'. GET /api/agents lists them.");
 
         var first = Time(request.FirstCallTime, "firstCallTime", Fail);
         var last = Time(request.LastCallTime, "lastCallTime", Fail);
 
         var zone = string.IsNullOrWhiteSpace(request.TimeZone) ? defaults.DefaultTimeZone : request.TimeZone.Trim();
-        if (!TimeZones.IsKnown(zone)) Fail("timeZone", $"Unknown time zone '{zone}': use an IANA name such as Europe/London.");
+        if (!TimeZones.IsKnown(zone)) Fail("timeZone", $"Unknown time zone '{InputLimits.Echo(zone)}': use an IANA name such as Europe/London.");
 
         var today = TimeZones.IsKnown(zone) ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZones.Find(zone)).DateTime) : DateOnly.FromDateTime(now.UtcDateTime);
         var start = keptStartDate ?? (string.IsNullOrWhiteSpace(request.StartDate) ? today : Date(request.StartDate, "startDate", Fail));
         var end = string.IsNullOrWhiteSpace(request.EndDate) ? null : Date(request.EndDate, "endDate", Fail);
+        var latest = InputLimits.LatestDate(today);
         if (keptStartDate is null && start is { } s && s < today) Fail("startDate", $"Must be today ({today:yyyy-MM-dd} in {zone}) or later.");
-        if (start is { } from && end is { } to && to < from) Fail("endDate", "Must not be before startDate.");
+        else if (keptStartDate is null && start > latest) Fail("startDate", $"Must be at most {InputLimits.MaxYearsAhead} years ahead ({latest:yyyy-MM-dd}).");
+        if (end > latest) Fail("endDate", $"Must be at most {InputLimits.MaxYearsAhead} years ahead ({latest:yyyy-MM-dd}).");
+        else if (start is { } from && end is { } to && to < from) Fail("endDate", "Must not be before startDate.");
         else if (keptStartDate is not null && end is { } ends && ends < today) Fail("endDate", $"Must be today ({today:yyyy-MM-dd} in {zone}) or later.");
 
         var pacing = string.IsNullOrWhiteSpace(request.Pacing) ? Pacing.Spread : request.Pacing.Trim().ToLowerInvariant();
@@ -69,15 +78,28 @@ public static class CampaignInput
         var retry = request.Retry;
         var maxAttempts = retry?.MaxAttempts ?? 1;
         var delay = retry?.DelayMinutes ?? 0;
-        var on = (retry?.On ?? (maxAttempts > 1 ? RetryPolicy.RetryableOutcomes : [])).Select(o => o.Trim().ToLowerInvariant()).Distinct().ToArray();
+        var asked = retry?.On ?? (maxAttempts > 1 ? RetryPolicy.RetryableOutcomes : []);
+        var on = asked.Where(o => !string.IsNullOrWhiteSpace(o)).Select(o => o.Trim().ToLowerInvariant()).Distinct().ToArray();
         if (maxAttempts is < 1 or > 5) Fail("retry.maxAttempts", "Must be between 1 and 5.");
         if (delay is < 0 or > MaxRetryDelayMinutes) Fail("retry.delayMinutes", $"Must be between 0 and {MaxRetryDelayMinutes}.");
-        if (on.Except(RetryPolicy.RetryableOutcomes).ToArray() is { Length: > 0 } unknown)
+        if (asked.Any(string.IsNullOrWhiteSpace)) Fail("retry.on", "Outcomes must not be null or empty: use busy, no-answer, failed.");
+        else if (asked.Count > RetryPolicy.RetryableOutcomes.Count * 4) Fail("retry.on", $"At most {RetryPolicy.RetryableOutcomes.Count * 4} entries.");
+        else if (on.Except(RetryPolicy.RetryableOutcomes).ToArray() is { Length: > 0 } unknown)
         {
-            Fail("retry.on", $"Unknown outcome(s) {string.Join(", ", unknown)}: use busy, no-answer, failed.");
+            Fail("retry.on", $"Unknown outcome(s) {string.Join(", ", unknown.Take(5).Select(u => u.Length > 40 ? u[..40] + "..." : u))}: use busy, no-answer, failed.");
+        }
+        else if (maxAttempts > 1 && on.Length == 0) Fail("retry.on", "With maxAttempts above 1, name at least one outcome to retry on (busy, no-answer, failed).");
+
+        foreach (var (field, value, max) in new[]
+                 {
+                     ("name", request.Name?.Trim(), InputLimits.MaxNameLength), ("description", request.Description?.Trim(), InputLimits.MaxTextLength),
+                     ("nextAction", request.NextAction?.Trim(), InputLimits.MaxTextLength), ("agentId", request.AgentId?.Trim(), InputLimits.MaxIdLength),
+                     ("fromPhoneNumber", request.FromPhoneNumber?.Trim(), InputLimits.MaxPhoneLength),
+                 })
+        {
+            if (InputLimits.TooLong(value, max) is { } tooLong) Fail(field, tooLong);
         }
 
-        if (request.Name is { Length: > 200 }) Fail("name", "At most 200 characters.");
         if (errors.Count > 0) return (null, errors);
 
         var nowMs = now.ToUnixTimeMilliseconds();

@@ -5,6 +5,7 @@ using CallCampaigns.Api.Forecasts;
 using CallCampaigns.Bolna;
 using CallCampaigns.Domain;
 using CallCampaigns.Domain.Campaigns;
+using CallCampaigns.Domain.Limits;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Contacts;
@@ -163,6 +164,7 @@ public static class CampaignsApi
         string userId, IReadOnlyList<long>? ids, ContactStore contacts)
     {
         if (ids is null || ids.Count == 0) return ([], "Required: at least one contact id.");
+        if (ids.Count > InputLimits.MaxContactIds) return ([], $"At most {InputLimits.MaxContactIds:N0} contact ids per request: import a CSV for more.");
         var found = (await contacts.GetManyAsync(userId, ids)).ToDictionary(c => c.Id);
         var unknown = ids.Where(id => !found.ContainsKey(id)).Distinct().ToArray();
         if (unknown.Length > 0) return ([], $"Unknown contact id(s): {string.Join(", ", unknown.Take(50))}.");

@@ -4,6 +4,7 @@ using CallCampaigns.Api.Auth;
 using CallCampaigns.Api.Contracts;
 using CallCampaigns.Domain;
 using CallCampaigns.Domain.Contacts;
+using CallCampaigns.Domain.Limits;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Contacts;
 using CallCampaigns.Ledger.Infrastructure;
@@ -29,6 +30,7 @@ public static class ContactsApi
     public static async Task<Results<Created<Contact>, ValidationProblem, ProblemHttpResult>> Create(
         CreateContactRequest request, ClaimsPrincipal caller, ContactStore contacts, IOptions<ApiDefaults> defaults, EngineClock time)
     {
+        if (Bounds(request.Name, request.PhoneNumber, request.Email, request.Company, request.CustomFields) is { } tooLarge) return tooLarge;
         var (e164, error) = PhoneNumberRules.Normalise(request.PhoneNumber, defaults.Value.DefaultRegion);
         if (e164 is null) return Problems.Invalid("phoneNumber", $"Invalid phone number: {error}.");
         var now = UnixMs.From(time.GetUtcNow());
@@ -58,6 +60,7 @@ public static class ContactsApi
         ClaimsPrincipal caller, ContactStore contacts, string? search, int? page, int? pageSize)
     {
         if (Paging.Check(page, pageSize) is { } invalid) return invalid;
+        if (InputLimits.TooLong(search, InputLimits.MaxSearchLength) is { } tooLong) return Problems.Invalid("search", tooLong);
         var (p, size) = Paging.Of(page, pageSize);
         var (items, total) = await contacts.ListAsync(caller.UserId(), search, p, size);
         return TypedResults.Ok(new Paged<Contact>(items.Select(Contact.From).ToArray(), total, p, size));
@@ -73,6 +76,7 @@ public static class ContactsApi
     {
         var existing = await contacts.GetAsync(caller.UserId(), id);
         if (existing is null) return Problems.NotFound($"No contact {id}.");
+        if (Bounds(request.Name, request.PhoneNumber, request.Email, request.Company, request.CustomFields) is { } tooLarge) return tooLarge;
         var phone = existing.PhoneNumber;
         if (request.PhoneNumber is not null)
         {
@@ -105,19 +109,41 @@ public static class ContactsApi
         return TypedResults.NoContent();
     }
 
+    /// <summary>The contact's fields held to their bounds (README, "Limits"); null when every one fits.</summary>
+    private static ValidationProblem? Bounds(string? name, string? phone, string? email, string? company, IReadOnlyDictionary<string, string>? custom)
+    {
+        var errors = new Dictionary<string, string[]>();
+        foreach (var (field, value, max) in new[]
+                 {
+                     ("name", name?.Trim(), InputLimits.MaxNameLength), ("phoneNumber", phone?.Trim(), InputLimits.MaxPhoneLength),
+                     ("email", email?.Trim(), InputLimits.MaxEmailLength), ("company", company?.Trim(), InputLimits.MaxCompanyLength),
+                 })
+        {
+            if (InputLimits.TooLong(value, max) is { } tooLong) errors[field] = [tooLong];
+        }
+
+        if (InputLimits.CustomFieldsProblem(custom) is { } problem) errors["customFields"] = [problem];
+        return errors.Count == 0 ? null : TypedResults.ValidationProblem(errors, detail: $"{errors.First().Key}: {errors.First().Value[0]}");
+    }
+
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 
-/// <summary>Paging parameters: page from 1, page size 1 to 200 (default 50).</summary>
+/// <summary>
+/// Paging parameters: page 1 to <see cref="MaxPage"/>, page size 1 to 200 (default 50). The page bound keeps every
+/// offset (page x size) far inside an int: 10,000 x 200 is two million rows, beyond any listing a person pages through.
+/// </summary>
 public static class Paging
 {
     public const int MaxPageSize = 200;
+
+    public const int MaxPage = 10_000;
 
     public static (int Page, int PageSize) Of(int? page, int? pageSize) => (page ?? 1, pageSize ?? 50);
 
     public static ValidationProblem? Check(int? page, int? pageSize)
     {
-        if (page is < 1) return Problems.Invalid("page", "Pages start at 1.");
+        if (page is < 1 or > MaxPage) return Problems.Invalid("page", $"Page must be between 1 and {MaxPage}.");
         if (pageSize is < 1 or > MaxPageSize) return Problems.Invalid("pageSize", $"Page size must be between 1 and {MaxPageSize}.");
         return null;
     }

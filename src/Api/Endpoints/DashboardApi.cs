@@ -7,8 +7,8 @@ namespace CallCampaigns.Api.Endpoints;
 
 /// <summary>
 /// The Orleans dashboard at <c>/dashboard</c>, for the admin only. A browser cannot send a bearer key with the
-/// dashboard's own requests, so <c>POST /dashboard-login</c> (form field <c>key</c>) puts the admin key in an HTTP-only,
-/// same-site cookie that the authentication accepts for the admin.
+/// dashboard's own requests, so <c>POST /dashboard-login</c> (form field <c>key</c>) starts a session on this node and
+/// puts its random id (never the key) in an HTTP-only, same-site cookie that the authentication accepts for the admin.
 /// </summary>
 public static class DashboardApi
 {
@@ -19,17 +19,23 @@ public static class DashboardApi
         return routes;
     }
 
-    public static async Task<Results<RedirectHttpResult, ProblemHttpResult>> Login(HttpRequest request, NodeSecrets secrets)
+    public static async Task<Results<RedirectHttpResult, ProblemHttpResult>> Login(HttpRequest request, NodeSecrets secrets, DashboardSessions sessions)
     {
+        if (!request.HasFormContentType)
+        {
+            return TypedResults.Problem(statusCode: 400, title: "Bad Request", detail: "Send the admin key as the form field 'key' (application/x-www-form-urlencoded).");
+        }
+
         var form = await request.ReadFormAsync();
         var key = form["key"].ToString();
         if (key.Length == 0 || !secrets.IsAdminKey(key)) return TypedResults.Problem(statusCode: 401, title: "Unauthorized", detail: "That is not the admin key.");
-        request.HttpContext.Response.Cookies.Append(ApiKeyAuthentication.AdminCookie, key, new CookieOptions
+        request.HttpContext.Response.Cookies.Append(ApiKeyAuthentication.AdminCookie, sessions.Start(), new CookieOptions
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
             Secure = request.IsHttps,
             Path = "/",
+            MaxAge = DashboardSessions.Lifetime,
         });
         return TypedResults.Redirect("/dashboard/");
     }

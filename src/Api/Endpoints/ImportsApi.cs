@@ -59,11 +59,13 @@ public static class ImportsApi
         IDialer dialer, IGrainFactory grains, IOptions<ApiDefaults> defaults, EngineClock time, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType) return Problems.Invalid("file", "Send multipart/form-data with the CSV as 'file' and the campaign's fields beside it.");
-        var form = await request.ReadFormAsync(cancellationToken);
+        if (await ReadFormAsync(request, cancellationToken) is not { } form) return Problems.Invalid("file", UnreadableForm);
         if (form.Files.GetFile("file") is not { } file) return Problems.Invalid("file", "Required: the CSV file, as the form field 'file'.");
+        var (fields, formErrors) = FromForm(form);
         var (draft, errors) = CampaignInput.Read(
-            FromForm(form), caller.UserId(), defaults.Value, await CampaignsApi.KnownAgentIdsAsync(dialer, cancellationToken), time.GetUtcNow());
-        if (draft is null) return TypedResults.ValidationProblem(errors, detail: errors.First().Value[0]);
+            fields, caller.UserId(), defaults.Value, await CampaignsApi.KnownAgentIdsAsync(dialer, cancellationToken), time.GetUtcNow());
+        foreach (var (field, messages) in formErrors) errors[field] = messages;
+        if (draft is null || errors.Count > 0) return TypedResults.ValidationProblem(errors, detail: errors.First().Value[0]);
 
         try
         {
@@ -87,7 +89,7 @@ public static class ImportsApi
         if (campaign is null) return Problems.NotFound($"No campaign {id}.");
         if (CampaignStatus.IsFinal(campaign.Status)) return Problems.Conflict($"Campaign {id} is {campaign.Status}: it takes no more contacts.");
         if (!request.HasFormContentType) return Problems.Invalid("file", "Send multipart/form-data with the CSV as 'file'.");
-        var form = await request.ReadFormAsync(cancellationToken);
+        if (await ReadFormAsync(request, cancellationToken) is not { } form) return Problems.Invalid("file", UnreadableForm);
         if (form.Files.GetFile("file") is not { } file) return Problems.Invalid("file", "Required: the CSV file, as the form field 'file'.");
 
         try
@@ -158,11 +160,39 @@ public static class ImportsApi
         (await imports.ErrorsAsync(import.Id, ErrorsInSummary)).Select(e => new ImportError(e.RowNumber, e.PhoneNumber, e.Reason)).ToArray(),
         $"/api/imports/{import.Id}/errors.csv");
 
-    /// <summary>The campaign's fields as form fields; <c>retry</c> as JSON, or as retry.maxAttempts, retry.delayMinutes, retry.on.</summary>
-    private static CreateCampaignRequest FromForm(IFormCollection form)
+    private const string UnreadableForm = "The multipart body cannot be read (no boundary, or cut short): send the whole form again.";
+
+    /// <summary>The request's form, or null when the multipart body is malformed (no boundary, truncated, a bad part).</summary>
+    private static async Task<IFormCollection?> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await request.ReadFormAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException
+                                   && e is not BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
+                                   && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The campaign's fields as form fields; <c>retry</c> as JSON, or as retry.maxAttempts, retry.delayMinutes,
+    /// retry.on. A field that is not what it should be (a number that is not a number, JSON that is not JSON) is an error.
+    /// </summary>
+    private static (CreateCampaignRequest Request, Dictionary<string, string[]> Errors) FromForm(IFormCollection form)
+    {
+        var errors = new Dictionary<string, string[]>();
         string? Value(string key) => form.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value.ToString() : null;
-        int? Number(string key) => int.TryParse(Value(key), CultureInfo.InvariantCulture, out var n) ? n : null;
+        int? Number(string key)
+        {
+            if (Value(key) is not { } text) return null;
+            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)) return n;
+            errors[key] = ["A whole number."];
+            return null;
+        }
+
         RetryRequest? retry = null;
         if (Value("retry") is { } json)
         {
@@ -172,17 +202,17 @@ public static class ImportsApi
             }
             catch (JsonException)
             {
-                retry = new RetryRequest(-1, null, null);
+                errors["retry"] = ["JSON such as {\"maxAttempts\": 3, \"delayMinutes\": 30, \"on\": [\"busy\", \"no-answer\"]}."];
             }
         }
-        else if (Value("retry.maxAttempts") is not null || Value("retry.on") is not null)
+        else if (Value("retry.maxAttempts") is not null || Value("retry.on") is not null || Value("retry.delayMinutes") is not null)
         {
             retry = new RetryRequest(Number("retry.maxAttempts"), Number("retry.delayMinutes"), Value("retry.on")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         }
 
-        return new CreateCampaignRequest(
+        return (new CreateCampaignRequest(
             Value("name"), Value("description"), Value("agentId"), Value("fromPhoneNumber"), Value("nextAction"),
             Value("firstCallTime"), Value("lastCallTime"), Value("timeZone"), Value("startDate"), Value("endDate"),
-            Value("pacing"), retry, [0]);
+            Value("pacing"), retry, [0]), errors);
     }
 }

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using CallCampaigns.Domain;
 using CallCampaigns.Domain.Imports;
+using CallCampaigns.Domain.Limits;
+using CallCampaigns.Domain.Scheduling;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Imports;
 using CallCampaigns.Ledger.Infrastructure;
@@ -100,7 +102,7 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
             var (valid, error) = ImportRowRules.Check(row, defaults.Value.DefaultRegion);
             if (valid is null)
             {
-                errors.Add(new RowError(row.Number, Trim(row.Phone), error!));
+                errors.Add(new RowError(row.Number, InputLimits.Echo(Trim(row.Phone)), error!));
                 counts = counts with { Failed = counts.Failed + 1 };
             }
             else if (!firstRows.TryAdd(long.Parse(valid.E164.AsSpan(1), CultureInfo.InvariantCulture), row.Number))
@@ -128,6 +130,12 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
         await writing;
         if (counts.TotalRows == 0) throw new RejectedFileException("The file has a header but no rows.");
         firstRows = null;
+        // A new campaign with nobody to call would sit active and empty for good: refused whole (nothing committed).
+        if (target.CampaignId is null && counts.TotalRows == counts.Failed + counts.SkippedDuplicates)
+        {
+            throw new RejectedFileException(NoCallableRow(counts.TotalRows));
+        }
+
         await FlushAsync(session, importId, staged, errors, counts, cancellationToken);
         var read = clock.Elapsed;
         progress?.Invoke(new ImportProgress("joining", counts.TotalRows));
@@ -154,11 +162,16 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
         if (!await csv.ReadAsync()) throw new RejectedFileException("The file is empty.");
         csv.ReadHeader();
         var headers = csv.HeaderRecord ?? [];
+        if (headers.Length > InputLimits.MaxCsvColumns)
+        {
+            throw new RejectedFileException($"The file has {headers.Length:N0} columns: at most {InputLimits.MaxCsvColumns} are accepted.");
+        }
+
         var roles = CsvColumns.Roles(headers);
         if (!roles.Contains(ColumnRole.PhoneNumber))
         {
             throw new RejectedFileException(
-                $"No phone number column: name one phone_number, phone, mobile, phone number or contact_number. Columns found: {string.Join(", ", headers.Take(20))}.");
+                $"No phone number column: name one phone_number, phone, mobile, phone number or contact_number. Columns found: {string.Join(", ", headers.Take(20).Select(InputLimits.Echo))}.");
         }
 
         return roles;
@@ -208,6 +221,9 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
         if (staged.Count > 0) await session.StageAsync(staged, cancellationToken);
         await imports.RecordBatchAsync(importId, errors, counts, UnixMs.From(time.GetUtcNow()), cancellationToken);
     }
+
+    private static string NoCallableRow(int rows) =>
+        $"None of the file's {rows} row(s) has a usable phone number (each is missing, invalid or a duplicate): nothing was imported and no campaign was created.";
 
     private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

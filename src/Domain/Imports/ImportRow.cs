@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using CallCampaigns.Domain.Contacts;
+using CallCampaigns.Domain.Limits;
 
 namespace CallCampaigns.Domain.Imports;
 
@@ -26,10 +27,19 @@ public static partial class ImportRowRules
             return (null, $"a field is longer than {MaxFieldLength:N0} characters (is a quote left open?)");
         }
 
+        if (row.Name?.Trim().Length > InputLimits.MaxNameLength) return (null, $"name longer than {InputLimits.MaxNameLength} characters");
+        if (row.Email?.Trim().Length > InputLimits.MaxEmailLength) return (null, $"email longer than {InputLimits.MaxEmailLength} characters");
+        if (row.Company?.Trim().Length > InputLimits.MaxCompanyLength) return (null, $"company longer than {InputLimits.MaxCompanyLength} characters");
+        if (row.Custom.Values.Any(v => v.Length > InputLimits.MaxCustomFieldValueLength))
+        {
+            return (null, $"a custom field longer than {InputLimits.MaxCustomFieldValueLength:N0} characters");
+        }
+
         if (string.IsNullOrWhiteSpace(row.Phone)) return (null, "missing phone number");
+        if (row.Phone.Trim().Length > InputLimits.MaxPhoneLength) return (null, $"invalid phone number: longer than {InputLimits.MaxPhoneLength} characters");
         if (ScientificNotation().IsMatch(row.Phone.Trim()))
         {
-            return (null, $"the number was turned into scientific notation by a spreadsheet ({row.Phone.Trim()}): format the column as text and export again");
+            return (null, $"the number was turned into scientific notation by a spreadsheet ({InputLimits.Echo(row.Phone.Trim())}): format the column as text and export again");
         }
 
         var region = string.IsNullOrWhiteSpace(row.Country) ? defaultRegion : row.Country.Trim();

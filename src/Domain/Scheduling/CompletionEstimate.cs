@@ -11,8 +11,13 @@ public static class CompletionEstimate
         int queued, int inFlight, double slots, TimeSpan averageCall, CallWindow window, DateTimeOffset now, DateTimeOffset? lastNotBefore = null)
     {
         if (queued <= 0 && inFlight <= 0) return null;
-        var rounds = queued <= 0 ? 0 : Math.Ceiling(queued / Math.Max(1, slots));
-        var work = averageCall * rounds + (inFlight > 0 ? averageCall / 2 : TimeSpan.Zero);
+        // The same model as the queue's forecast (QueueForecast), so the end is never before the last item's call: whole
+        // slots whose calls take proportionally longer for a fractional share, and calls in flight holding their slots
+        // for up to one more call length before the queue gets them.
+        var share = Math.Max(slots, 0.01);
+        var servers = Math.Max(1, Math.Floor(share));
+        var rounds = queued <= 0 ? 0 : Math.Ceiling(queued / servers);
+        var work = averageCall * (servers / share) * rounds + (inFlight > 0 ? averageCall : TimeSpan.Zero);
         var from = lastNotBefore is { } notBefore && notBefore > now ? notBefore : now;
         if (queued <= 0) return now + work;
 

@@ -7,8 +7,15 @@ public static class TimeZones
 {
     private static readonly ConcurrentDictionary<string, TimeZoneInfo?> Cache = new(StringComparer.Ordinal);
 
-    /// <summary>True when <paramref name="id"/> names a time zone this machine knows (IANA names such as Europe/London).</summary>
-    public static bool IsKnown(string? id) => !string.IsNullOrWhiteSpace(id) && Lookup(id) is not null;
+    /// <summary>
+    /// True when <paramref name="id"/> is an IANA name (such as Europe/London) this machine knows. A Windows id
+    /// ("Pacific Standard Time"), which the runtime would also resolve, is not one.
+    /// </summary>
+    public static bool IsKnown(string? id) =>
+        !string.IsNullOrWhiteSpace(id) && Lookup(id) is not null && !IsWindowsOnly(id);
+
+    private static bool IsWindowsOnly(string id) =>
+        TimeZoneInfo.TryConvertWindowsIdToIanaId(id, out _) && !TimeZoneInfo.TryConvertIanaIdToWindowsId(id, out _);
 
     public static TimeZoneInfo Find(string id) =>
         Lookup(id) ?? throw new ArgumentException($"Unknown time zone '{id}'.", nameof(id));

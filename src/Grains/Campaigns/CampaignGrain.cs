@@ -35,6 +35,7 @@ public sealed class CampaignGrain(
     private IGrainTimer? _timer;
     private bool? _reminderSet;
     private DateTimeOffset? _reminderDue;
+    private DateTimeOffset? _reminderStepEnds;
 
     private long Id => this.GetPrimaryKeyLong();
 
@@ -338,7 +339,7 @@ public sealed class CampaignGrain(
         if (due is { } wait && running)
         {
             _timer ??= this.RegisterGrainTimer(PumpAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
-            _timer.Change(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, Timeout.InfiniteTimeSpan);
+            _timer.Change(WakeStep.Clamp(wait), Timeout.InfiniteTimeSpan); // a far wake-up comes in steps: each tick re-arms
         }
 
         if (!running)
@@ -348,11 +349,13 @@ public sealed class CampaignGrain(
             return;
         }
 
-        if (_reminderSet == true && _reminderDue == windowOpens) return;
+        if (_reminderSet == true && _reminderDue == windowOpens && !(_reminderStepEnds <= Now)) return;
         var period = options.Value.SafetyNetPeriod;
         var dueIn = windowOpens is { } opens && opens - Now > period ? opens - Now : period;
-        await this.RegisterOrUpdateReminder(WakeReminder, dueIn, period);
+        var step = WakeStep.Clamp(dueIn);
+        await this.RegisterOrUpdateReminder(WakeReminder, step, period);
         _reminderSet = true;
         _reminderDue = windowOpens;
+        _reminderStepEnds = step < dueIn ? Now + step : null; // a far opening: the reminder is armed again once this step is over
     }
 }

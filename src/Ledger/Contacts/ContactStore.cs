@@ -111,10 +111,12 @@ public sealed class ContactStore(LedgerDatabase database)
 
     public async Task<(IReadOnlyList<ContactRow> Items, int Total)> ListAsync(string userId, string? search, int page, int pageSize)
     {
-        var pattern = string.IsNullOrWhiteSpace(search) ? null : $"%{search.Trim()}%";
+        // The search is literal: LIKE's wildcards (% and _) and the escape character in it match themselves.
+        var pattern = string.IsNullOrWhiteSpace(search) ? null : $"%{EscapeLike(search.Trim())}%";
+        const string escape = " ESCAPE '\\'";
         var filter = pattern is null
             ? "user_id = @userId"
-            : $"user_id = @userId AND (name {database.ILike} @pattern OR phone_number LIKE @pattern OR email {database.ILike} @pattern OR company {database.ILike} @pattern)";
+            : $"user_id = @userId AND (name {database.ILike} @pattern{escape} OR phone_number LIKE @pattern{escape} OR email {database.ILike} @pattern{escape} OR company {database.ILike} @pattern{escape})";
         var offset = (page - 1) * pageSize;
         await using var connection = await database.OpenAsync();
         var total = await connection.ExecuteScalarAsync<int>($"SELECT count(*) FROM contacts WHERE {filter}", new { userId, pattern });
@@ -123,4 +125,7 @@ public sealed class ContactStore(LedgerDatabase database)
             new { userId, pattern, pageSize, offset });
         return (items.AsList(), total);
     }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

@@ -130,10 +130,22 @@ public sealed class ApiContractTests(EmbeddedNodeFixture fixture) : IClassFixtur
         using var login = await anonymous.PostAsync("dashboard-login", new FormUrlEncodedContent([new("key", Node.AdminKey)]), Cancel);
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         var cookie = login.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        Assert.DoesNotContain(Node.AdminKey, cookie, StringComparison.Ordinal);
+        Assert.DoesNotContain(Uri.EscapeDataString(Node.AdminKey), cookie, StringComparison.Ordinal);
         using var request = new HttpRequestMessage(HttpMethod.Get, "dashboard/");
         request.Headers.Add("Cookie", cookie);
         using var page = await anonymous.SendAsync(request, Cancel);
         Assert.True(page.StatusCode == HttpStatusCode.OK, $"{page.StatusCode} with {cookie}");
+    }
+
+    [Fact]
+    public async Task The_dashboard_cookie_is_a_session_id_so_a_cookie_holding_the_admin_key_itself_is_refused()
+    {
+        using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = Node.BaseUrl };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "dashboard/");
+        request.Headers.Add("Cookie", $"cc_admin={Uri.EscapeDataString(Node.AdminKey)}");
+        using var page = await anonymous.SendAsync(request, Cancel);
+        Assert.Equal(HttpStatusCode.Unauthorized, page.StatusCode);
     }
 
     [Theory]
