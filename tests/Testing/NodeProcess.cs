@@ -57,7 +57,6 @@ public sealed class NodeProcess : IAsyncDisposable
         start.ArgumentList.Add(ApiAssembly());
         start.Environment["Urls"] = $"http://127.0.0.1:{httpPort}";
         start.Environment["Orleans__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["Orleans__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in environment) start.Environment[key] = value;
 

@@ -40,7 +40,7 @@ public sealed class CampaignGrain(
 
     private DateTimeOffset Now => time.GetUtcNow();
 
-    Task ICampaignGrain.Wake() => PumpAsync();
+    Task ICampaignGrain.Wake() => PumpAsync(reassert: true);
 
     async Task ICampaignGrain.SlotsGranted(IReadOnlyList<long> leaseIds)
     {

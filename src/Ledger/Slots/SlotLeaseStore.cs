@@ -140,6 +140,18 @@ public sealed class SlotLeaseStore(LedgerDatabase database)
         return expired;
     }
 
+    /// <summary>
+    /// Brings the expiry of calls bound by nodes that are gone (not in <paramref name="liveNodes"/>) to
+    /// <paramref name="now"/>, so the reconciler looks them up on its next tick; returns how many.
+    /// </summary>
+    public async Task<int> ExpireOrphansAsync(IReadOnlyCollection<string> liveNodes, long now)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteAsync(
+            $"UPDATE slot_leases SET expires_at = @now WHERE item_id IS NOT NULL AND expires_at > @now AND (node IS NULL OR NOT ({database.IsAnyOf("node", "@liveNodes")}))",
+            new { now, liveNodes = liveNodes.ToArray() });
+    }
+
     public async Task<int> CountAsync(string? userId = null)
     {
         await using var connection = await database.OpenAsync();
