@@ -183,6 +183,7 @@ public sealed class ClusterModeTests(PostgresFixture postgres) : IAsyncLifetime
         var resumed = Enumerable.Range(0, nodeCount)
             .Select(user => calls.Where(c => UserOf(c) == user && c.At > killedAt).Min(c => c.At) - killedAt)
             .Max();
+        TestContext.Current.TestOutputHelper?.WriteLine($"{nodeCount} nodes: every campaign dialling again {resumed.TotalSeconds:F1} s after the kill");
         Assert.InRange(resumed, TimeSpan.Zero, TimeSpan.FromSeconds(30));
         Assert.Equal(16 * nodeCount, calls.Count);
         Assert.Equal(16 * nodeCount, calls.Select(c => c.RecipientPhoneNumber).Distinct().Count());
@@ -220,6 +221,7 @@ public sealed class ClusterModeTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(14, calls.Select(c => c.RecipientPhoneNumber).Distinct().Count());
         Assert.Equal(14, calls.Count);
         var firstAfter = calls.Where(c => c.At > stopped).Min(c => c.At);
+        TestContext.Current.TestOutputHelper?.WriteLine($"SIGTERM: stopped in {(stopped - stoppedAt).TotalSeconds:F1} s; dialling again {(firstAfter - stopped).TotalSeconds:F1} s after");
         Assert.InRange(firstAfter - stopped, TimeSpan.Zero, TimeSpan.FromSeconds(10));
         Assert.InRange(stopped - stoppedAt, TimeSpan.Zero, TimeSpan.FromSeconds(45));
     }
@@ -264,6 +266,8 @@ public sealed class ClusterModeTests(PostgresFixture postgres) : IAsyncLifetime
         {
             Assert.Equal(HttpStatusCode.OK, await ReadinessAsync(http, node, until: HttpStatusCode.OK, within: TimeSpan.FromSeconds(15) - (DateTimeOffset.UtcNow - back)));
         }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"PostgreSQL back: both nodes ready {(DateTimeOffset.UtcNow - back).TotalSeconds:F1} s later");
 
         var done = await user.WaitForCampaignAsync(id, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(120));
         Assert.False(first.HasExited);

@@ -35,6 +35,7 @@ public sealed class NodeRestartTests : IAsyncLifetime
         using var after = new CampaignsClient(second.BaseUrl, key);
         var done = await after.WaitForCampaignAsync(id, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(60));
         var settled = DateTimeOffset.UtcNow - ready;
+        TestContext.Current.TestOutputHelper?.WriteLine($"Restart: both calls settled {settled.TotalSeconds:F1} s after the node was ready");
         Assert.InRange(settled, TimeSpan.Zero, TimeSpan.FromSeconds(15));
         Assert.Equal(2, done["completedCalls"]!.GetValue<int>());
         Assert.Equal(0, (await after.GetAsync("api/me"))["activeCalls"]!.GetValue<int>());
