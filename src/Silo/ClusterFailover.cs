@@ -76,7 +76,8 @@ internal sealed class ClusterFailover(
         {
             var now = time.GetUtcNow();
             var live = snapshot.Members.Values.Where(m => IsLive(m.Status)).Select(m => m.SiloAddress.ToParsableString()).ToArray();
-            var orphans = await leases.ExpireOrphansAsync(live, UnixMs.From(now));
+            // Due a millisecond ago, so that the reconciler's tick just below sees them expired.
+            var orphans = await leases.ExpireOrphansAsync(live, UnixMs.From(now) - 1);
             var reclaimed = died.Count > 0 ? (await leases.ReclaimUnboundAsync(UnixMs.From(now - UnboundGrace))).Count : 0;
             if (died.Count > 0 || orphans > 0)
             {
