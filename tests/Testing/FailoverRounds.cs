@@ -23,11 +23,12 @@ public static class FailoverRounds
     public static async Task<FailoverReport> RunAsync(
         string database, int nodeCount, int kills, int seed, int contactsPerUser = 24, Action<string>? log = null)
     {
-        var random = new Random(seed);
+        var plan = new Random(seed); // which node dies after how many dials: the same for a seed
+        var durations = new Random(seed + 1);
         await using var bolna = await FakeBolna.StartAsync();
         bolna.Script = _ =>
         {
-            lock (random) return FakeBolna.Answered(TimeSpan.FromMilliseconds(random.Next(500, 1500)));
+            lock (durations) return FakeBolna.Answered(TimeSpan.FromMilliseconds(durations.Next(500, 1500)));
         };
 
         var nodes = new NodeProcess?[nodeCount];
@@ -59,12 +60,8 @@ public static class FailoverRounds
                     }))["id"]!.GetValue<long>());
                 }
 
-                int dialsBeforeKill, victim;
-                lock (random)
-                {
-                    dialsBeforeKill = random.Next(2 * nodeCount, contactsPerUser * nodeCount / 2);
-                    victim = random.Next(nodeCount);
-                }
+                var dialsBeforeKill = plan.Next(2 * nodeCount, contactsPerUser * nodeCount / 2);
+                var victim = plan.Next(nodeCount);
 
                 while (bolna.Calls.Count(c => c.At >= roundStart) < dialsBeforeKill) await Task.Delay(20);
                 var killedAt = DateTimeOffset.UtcNow;
