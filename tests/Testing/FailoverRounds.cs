@@ -71,6 +71,7 @@ public static class FailoverRounds
                 var resumed = await WaitUntilEveryCampaignDialsAsync(bolna, nodeCount, contactsPerUser, roundStart, killedAt, gone);
 
                 await nodes[victim]!.DisposeAsync();
+                nodes[victim] = null;
                 nodes[victim] = await StartAsync(database, bolna);
                 var finished = true;
                 for (var u = 0; u < nodeCount; u++)
