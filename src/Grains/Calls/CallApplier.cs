@@ -123,11 +123,7 @@ public sealed class CallApplier(
         try
         {
             news = await ApplyPendingAsync(executionIds, now);
-            foreach (var executionId in executionIds)
-            {
-                _failures.TryRemove(executionId, out _);
-                _alone.TryRemove(executionId, out _);
-            }
+            foreach (var executionId in executionIds) _alone.TryRemove(executionId, out _);
         }
         catch (Exception e)
         {
@@ -161,11 +157,9 @@ public sealed class CallApplier(
         logger.LogWarning("Applying webhooks of call {ExecutionId} failed: {Error}", executionId, error.Message);
         try
         {
-            if (await inbox.RecordFailureAsync(
-                executionId, error.ToString(), UnixMs.From(now), UnixMs.From(now + Backoff(executionId)), options.Value.WebhookSetAsideAfter))
+            if (await inbox.RecordFailureAsync(executionId, error.ToString(), UnixMs.From(now), options.Value.WebhookSetAsideAfter, Backoff))
             {
                 logger.LogError("A webhook of call {ExecutionId} failed {Count} times and was set aside: {Error}", executionId, options.Value.WebhookSetAsideAfter, error.Message);
-                _failures.TryRemove(executionId, out _);
                 _again.TryAdd(executionId, 0);
             }
         }
@@ -212,15 +206,8 @@ public sealed class CallApplier(
         return news.Select(n => (n.Key, new CallNews(n.Value.Released, n.Value.Moves))).ToArray();
     }
 
-    private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
-
-    /// <summary>1 s, 2 s, 4 s ... up to 5 minutes between tries of one execution.</summary>
-    private TimeSpan Backoff(string executionId)
-    {
-        var failures = _failures.AddOrUpdate(executionId, 1, (_, n) => Math.Min(n + 1, 16));
-        if (_failures.Count > 10_000) _failures.Clear();
-        return TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, failures - 1)));
-    }
+    /// <summary>1 s, 2 s, 4 s ... up to 5 minutes after the <paramref name="failures"/>-th failure.</summary>
+    private static TimeSpan Backoff(int failures) => TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, Math.Clamp(failures, 1, 16) - 1)));
 
     private Task WhenStartedAsync(CancellationToken stoppingToken)
     {

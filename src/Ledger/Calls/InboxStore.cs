@@ -137,23 +137,24 @@ public sealed class InboxStore(LedgerDatabase database)
     /// <summary>
     /// An execution's deliveries failed to apply: the oldest counts a failure, and after <paramref name="setAsideAfter"/>
     /// of them it is set aside (returns true), so that it never blocks those behind it: they are due at once. Otherwise
-    /// all wait until <paramref name="retryAt"/>.
+    /// all wait as long as <paramref name="backoff"/> says for the oldest one's count of failures.
     /// </summary>
-    public async Task<bool> RecordFailureAsync(string executionId, string error, long now, long retryAt, int setAsideAfter)
+    public async Task<bool> RecordFailureAsync(string executionId, string error, long now, int setAsideAfter, Func<int, TimeSpan> backoff)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var setAside = await connection.ExecuteScalarAsync<long?>(
+        var head = await connection.QuerySingleOrDefaultAsync<(int Attempts, long? SetAsideAt)>(
             $"""
             UPDATE call_events SET attempts = attempts + 1, last_error = @error,
                 set_aside_at = CASE WHEN attempts + 1 >= @setAsideAfter THEN @now ELSE NULL END
             WHERE id = (SELECT min(id) FROM call_events WHERE execution_id = @executionId AND {Pending})
-            RETURNING set_aside_at
+            RETURNING attempts, set_aside_at
             """,
-            new { executionId, error = error.Length > 2000 ? error[..2000] : error, now, setAsideAfter }, transaction) is not null;
+            new { executionId, error = error.Length > 2000 ? error[..2000] : error, now, setAsideAfter }, transaction);
+        var setAside = head.SetAsideAt is not null;
         await connection.ExecuteAsync(
             $"UPDATE call_events SET next_attempt_at = @retryAt WHERE execution_id = @executionId AND {Pending}",
-            new { executionId, retryAt = setAside ? 0 : retryAt }, transaction);
+            new { executionId, retryAt = setAside ? 0 : now + (long)backoff(head.Attempts).TotalMilliseconds }, transaction);
         await transaction.CommitAsync();
         return setAside;
     }

@@ -25,7 +25,7 @@ public sealed class StoppedCallTests
         await Task.Delay(1000);
         Assert.Equal("dialing", (string?)(await node.ItemAsync(campaign, contact))["status"]);
         node.Clock.SetUtcNow(Noon.AddHours(2).AddMinutes(20));
-        await WaitAsync(async () => (string?)(await node.ItemAsync(campaign, contact))["status"] == "failed");
+        await Eventually.HoldsAsync(async () => (string?)(await node.ItemAsync(campaign, contact))["status"] == "failed");
 
         Assert.Contains(call.ExecutionId, node.Bolna.Stopped);
         Assert.Equal("no-news", (string?)(await node.ItemAsync(campaign, contact))["outcome"]);
@@ -41,12 +41,12 @@ public sealed class StoppedCallTests
         var contact = await node.ContactAsync();
         var campaign = await node.CampaignAsync(Campaign(contact));
         var call = (await node.DialsAsync(1))[0];
-        await WaitAsync(async () => (await node.ItemAsync(campaign, contact))["callId"] is not null);
+        await Eventually.HoldsAsync(async () => (await node.ItemAsync(campaign, contact))["callId"] is not null);
 
         await node.User.PostAsync($"api/campaigns/{campaign}/pause", null);
-        await WaitAsync(() => Task.FromResult(node.Bolna.Stopped.Contains(call.ExecutionId)));
+        await Eventually.HoldsAsync(() => Task.FromResult(node.Bolna.Stopped.Contains(call.ExecutionId)));
         (await node.Bolna.PostWebhookAsync(node.Bolna.WebhookBody(call, "stopped"))).Dispose(); // as Bolna reports the stop
-        await WaitAsync(async () => (string?)(await node.ItemAsync(campaign, contact))["status"] == "queued");
+        await Eventually.HoldsAsync(async () => (string?)(await node.ItemAsync(campaign, contact))["status"] == "queued");
         Assert.Equal(0, (await node.ItemAsync(campaign, contact))["attempts"]!.GetValue<int>());
 
         node.Bolna.Script = _ => FakeBolna.Answered(TimeSpan.FromMilliseconds(50));
@@ -54,15 +54,5 @@ public sealed class StoppedCallTests
         await node.DialsAsync(2);
         var done = await node.User.WaitForCampaignAsync(campaign, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(30));
         Assert.Equal(1, done["successfulCalls"]!.GetValue<int>());
-    }
-
-    private static async Task WaitAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not hold in time");
-            await Task.Delay(50);
-        }
     }
 }

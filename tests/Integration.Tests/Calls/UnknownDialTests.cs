@@ -19,7 +19,7 @@ public sealed class UnknownDialTests
             agentId = FakeBolna.AgentId, firstCallTime = "00:00", lastCallTime = "00:00", pacing = "asap", contactIds = new[] { contact },
         });
         await node.DialsAsync(1);
-        await WaitAsync(async () => (await node.ItemAsync(campaign, contact))["waitingReason"] is not null);
+        await Eventually.HoldsAsync(async () => (await node.ItemAsync(campaign, contact))["waitingReason"] is not null);
 
         var unknown = await node.ItemAsync(campaign, contact);
         Assert.Equal("dialing", (string?)unknown["status"]);
@@ -29,7 +29,7 @@ public sealed class UnknownDialTests
         for (var minutes = 1; minutes <= 29; minutes += 4)
         {
             node.Clock.SetUtcNow(Noon.AddMinutes(minutes));
-            await WaitAsync(() => Task.FromResult(node.Bolna.Searches >= 1));
+            await Eventually.HoldsAsync(() => Task.FromResult(node.Bolna.Searches >= 1));
             await Task.Delay(200);
         }
 
@@ -42,22 +42,12 @@ public sealed class UnknownDialTests
         Assert.Single(node.Bolna.Calls);
 
         node.Clock.SetUtcNow(Noon.AddMinutes(31));
-        await WaitAsync(async () => (string?)(await node.ItemAsync(campaign, contact))["status"] == "failed");
+        await Eventually.HoldsAsync(async () => (string?)(await node.ItemAsync(campaign, contact))["status"] == "failed");
         var failed = await node.ItemAsync(campaign, contact);
 
         Assert.Equal("dial-unknown", (string?)failed["outcome"]);
         Assert.Single(node.Bolna.Calls);
         using var again = node.Node.Admin();
         Assert.Equal(0, (await again.GetAsync("api/admin/system"))["activeCalls"]!.GetValue<int>());
-    }
-
-    private static async Task WaitAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not hold in time");
-            await Task.Delay(50);
-        }
     }
 }

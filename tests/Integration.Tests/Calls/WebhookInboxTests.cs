@@ -65,7 +65,7 @@ public sealed class WebhookInboxTests
         {
             contactId = (await user.PostAsync("api/contacts", new { phoneNumber = "+14155550190" }, 201))["id"]!.GetValue<long>();
             campaignId = (await user.CreateCampaignAsync(Campaign(contactId)))["id"]!.GetValue<long>();
-            await WaitUntilAsync(() => bolna.Calls.Count == 1 && bolna.ActiveCalls == 0);
+            await Eventually.HoldsAsync(() => bolna.Calls.Count == 1 && bolna.ActiveCalls == 0);
             await Task.Delay(300, Cancel); // the last deliveries' answers
             Assert.Equal("dialing", (string?)Assert.Single(await user.ListItemsAsync(campaignId))["status"]);
         }
@@ -138,7 +138,7 @@ public sealed class WebhookInboxTests
         ];
         var contact = await node.ContactAsync("Ravi");
         var campaign = await node.CampaignAsync(Campaign(contact));
-        await WaitUntilAsync(async () => (await node.ItemAsync(campaign, contact))["status"]!.GetValue<string>() == "completed");
+        await Eventually.HoldsAsync(async () => (await node.ItemAsync(campaign, contact))["status"]!.GetValue<string>() == "completed");
         var ended = await node.ItemAsync(campaign, contact);
         Assert.Null(ended["durationSeconds"]);
         Assert.Null(ended["cost"]);
@@ -147,7 +147,7 @@ public sealed class WebhookInboxTests
         await Task.Delay(1500, Cancel); // a heartbeat on the moved clock: too early to look
         Assert.Null((await node.ItemAsync(campaign, contact))["durationSeconds"]);
         node.Clock.Advance(TimeSpan.FromMinutes(2));
-        await WaitUntilAsync(async () => (await node.ItemAsync(campaign, contact))["durationSeconds"] is not null);
+        await Eventually.HoldsAsync(async () => (await node.ItemAsync(campaign, contact))["durationSeconds"] is not null);
         var item = await node.ItemAsync(campaign, contact);
 
         Assert.Equal(31.0, item["durationSeconds"]!.GetValue<double>());
@@ -223,7 +223,7 @@ public sealed class WebhookInboxTests
         node.Bolna.Script = _ => FakeBolna.Answered(TimeSpan.FromMilliseconds(50));
         var contact = await node.ContactAsync();
         var campaign = await node.CampaignAsync(Campaign(contact));
-        await WaitUntilAsync(async () => (await node.ItemAsync(campaign, contact))["durationSeconds"] is not null); // the last webhook applied
+        await Eventually.HoldsAsync(async () => (await node.ItemAsync(campaign, contact))["durationSeconds"] is not null); // the last webhook applied
         using var http = new HttpClient();
         (await http.PostAsJsonAsync($"{node.Node.BaseUrl}api/webhooks/bolna?token={node.Node.WebhookSecret}", new { id = "not-ours", status = "completed" }, Cancel)).Dispose();
         var retention = node.Node.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<CallCampaigns.Grains.Calls.InboxRetention>().Single();
@@ -244,17 +244,7 @@ public sealed class WebhookInboxTests
         return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM call_events");
     }
 
-    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Within;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not hold in time");
-            await Task.Delay(50, Cancel);
-        }
-    }
 
     /// <summary>Sends a chunked POST of 20 MB over a plain socket and reads the status line of the answer.</summary>
     private static async Task<HttpStatusCode> RawChunkedPostAsync(EmbeddedNode node, string secret)
