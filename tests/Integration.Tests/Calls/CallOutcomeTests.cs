@@ -180,8 +180,8 @@ public sealed class CallOutcomeTests(BolnaNodeFixture fixture) : IClassFixture<B
         fixture.Scripts[numbers[0]] = _ => FakeBolna.AnsweredUntil(hangUp.Task);
         var id = (await client.CreateCampaignAsync(BolnaNodeFixture.Campaign(contacts)))["id"]!.GetValue<long>();
         await client.WaitForCampaignAsync(id, c => c["inProgressCalls"]!.GetValue<int>() == 1, Within);
-        // The item is dialing from its claim on; the dial itself reaches Bolna a moment later.
-        while (!fixture.Bolna.Calls.Any(c => c.RecipientPhoneNumber == numbers[0])) await Task.Delay(20, TestContext.Current.CancellationToken);
+        // The item is dialing from its claim on; the dial itself reaches Bolna, and becomes an execution there, a moment later.
+        await Eventually.HoldsAsync(() => fixture.Bolna.Calls.Any(c => c.RecipientPhoneNumber == numbers[0] && fixture.Bolna.Execution(c.ExecutionId) is not null));
         var call = fixture.Bolna.Calls.Single(c => c.RecipientPhoneNumber == numbers[0]);
         var ending = fixture.Bolna.Execution(call.ExecutionId)!;
         ending["status"] = "completed";
