@@ -1,6 +1,5 @@
 using CallCampaigns.Bolna;
 using CallCampaigns.Domain;
-using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Queue;
 
 namespace CallCampaigns.Grains.Calls;
@@ -11,8 +10,7 @@ namespace CallCampaigns.Grains.Calls;
 /// </summary>
 [StatelessWorker, Reentrant]
 public sealed class DialerGrain(
-    IDialer dialer, CallReports reports, QueueStore queue, CampaignStore campaigns, EngineClock time, IOptions<BolnaOptions> bolna,
-    ILogger<DialerGrain> logger)
+    IDialer dialer, CallReports reports, QueueStore queue, EngineClock time, IOptions<BolnaOptions> bolna, ILogger<DialerGrain> logger)
     : Grain, IDialerGrain
 {
     /// <summary>How far Bolna's clock may be from ours when the dial's window is read in its executions.</summary>
@@ -43,11 +41,10 @@ public sealed class DialerGrain(
     /// </summary>
     private async Task<string?> WhyNotAsync(DialRequest request)
     {
-        var check = await queue.DialCheckAsync(request.ItemId, request.Attempt);
+        var (check, campaign) = await queue.DialCheckAsync(request.ItemId, request.Attempt);
         if (check is null || check.Status != ItemStatus.Dialing || check.Attempts != request.Attempt) return "the item is no longer being dialled";
         if (check.ContactId is null) return "its contact was deleted";
         if (!check.LeaseHeld) return "its call slot is no longer held";
-        var campaign = await campaigns.GetAsync(request.CampaignId);
         if (campaign is null || campaign.Status != CampaignStatus.Active) return $"the campaign is {campaign?.Status ?? "gone"}";
         return campaign.Window().IsOpenAt(time.GetUtcNow()) ? null : "the campaign's calling window closed";
     }

@@ -47,7 +47,7 @@ public sealed class InboxApplication : IAsyncDisposable
 
     /// <summary>Writes one report's effects; true when it released the call's slot.</summary>
     public async Task<bool> WriteAsync(ProgressWrite write) =>
-        await _connection.ExecuteScalarAsync<long?>(ProgressStatements.For(_database.Dialect, write), write, _transaction) is not null;
+        await _connection.ExecuteScalarAsync<long?>(ProgressStatements.For(_database, write), write, _transaction) is not null;
 
     /// <summary>
     /// Marks the deliveries of our calls applied and commits their effects; the deliveries of executions that are no

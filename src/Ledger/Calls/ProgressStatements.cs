@@ -11,7 +11,7 @@ namespace CallCampaigns.Ledger.Calls;
 /// </summary>
 internal static class ProgressStatements
 {
-    public static string For(LedgerDialect dialect, ProgressWrite write)
+    public static string For(LedgerDatabase database, ProgressWrite write)
     {
         var statements = new List<string>
         {
@@ -37,7 +37,7 @@ internal static class ProgressStatements
                     updated_at = @Now
                 WHERE id = @ItemId AND attempts = @Attempt AND status = @ItemFrom
                 """;
-            statements.AddRange(CounterColumns.MoveIfMoved(dialect, Move, write.ItemFrom, to));
+            statements.AddRange(CounterColumns.MoveIfMoved(database.Dialect, Move, write.ItemFrom, to));
         }
 
         if (write.IsCurrentAttempt && CallStatus.IsLineEnded(write.Status))
@@ -67,10 +67,9 @@ internal static class ProgressStatements
 
         if (write.CorrectContactHistory && write.ContactId is not null)
         {
-            var greatest = dialect == LedgerDialect.Postgres ? "greatest" : "max";
             statements.Add(
                 $"""
-                UPDATE contacts SET successful_calls = successful_calls + 1, not_connected_calls = {greatest}(0, not_connected_calls - 1),
+                UPDATE contacts SET successful_calls = successful_calls + 1, not_connected_calls = {database.Greatest}(0, not_connected_calls - 1),
                     last_conversation_at = @Now, last_transcript_summary = coalesce(@Summary, last_transcript_summary), updated_at = @Now
                 WHERE id = @ContactId
                 """);

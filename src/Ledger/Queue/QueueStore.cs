@@ -117,17 +117,22 @@ public sealed class QueueStore(LedgerDatabase database)
         return released == 1;
     }
 
-    /// <summary>What decides, just before a dial is sent, whether it still may be: the item's state and its slot.</summary>
-    public async Task<DialCheck?> DialCheckAsync(long itemId, int attempt)
+    /// <summary>
+    /// What decides, just before a dial is sent, whether it still may be: the item's state and its slot, and its
+    /// campaign, in one round trip.
+    /// </summary>
+    public async Task<(DialCheck? Item, Campaigns.CampaignRow? Campaign)> DialCheckAsync(long itemId, int attempt)
     {
         await using var connection = await database.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<DialCheck>(
+        await using var results = await connection.QueryMultipleAsync(
             """
             SELECT q.status, q.attempts, q.contact_id,
                    EXISTS (SELECT 1 FROM slot_leases l WHERE l.item_id = q.id AND l.attempt = @attempt) AS lease_held
-            FROM queue_items q WHERE q.id = @itemId
+            FROM queue_items q WHERE q.id = @itemId;
+            SELECT c.* FROM campaigns c JOIN queue_items q ON q.campaign_id = c.id WHERE q.id = @itemId
             """,
             new { itemId, attempt });
+        return (await results.ReadSingleOrDefaultAsync<DialCheck>(), await results.ReadSingleOrDefaultAsync<Campaigns.CampaignRow>());
     }
 
     /// <summary>Calls of a campaign that Bolna has accepted but not started yet (queued or scheduled there): they can still be stopped.</summary>
