@@ -20,8 +20,7 @@ public sealed class BolnaDialer(HttpClient http, BolnaCallRate rate) : IDialer
         var body = new CallRequest(
             request.AgentId, request.PhoneNumber, string.IsNullOrWhiteSpace(request.FromPhoneNumber) ? null : request.FromPhoneNumber,
             request.UserData, new RetryConfig(false));
-        using var permit = await rate.AcquireAsync(cancellationToken);
-        if (!permit.IsAcquired) return DialResult.Failed(DialOutcome.RateLimited, "Too many dials are waiting for their turn under Bolna's request rate");
+        if (!await rate.AcquireAsync(cancellationToken)) return DialResult.Failed(DialOutcome.RateLimited, "Too many dials are waiting for their turn under Bolna's request rate");
         if (await whyNot() is { } withdrawn) return DialResult.Failed(DialOutcome.Withdrawn, withdrawn);
         HttpResponseMessage response;
         try

@@ -8,7 +8,10 @@ namespace CallCampaigns.Grains.Abstractions;
 /// </summary>
 public interface ICampaignGrain : IGrainWithIntegerKey
 {
-    /// <summary>Looks at the campaign afresh and dials whatever is due: after creation, on node start, on any change.</summary>
+    /// <summary>
+    /// Looks at the campaign afresh, tells its user its demand again (the allocators' memory may have died with a
+    /// node) and dials whatever is due: after creation, on node start, on any change, when a node died.
+    /// </summary>
     Task Wake();
 
     /// <summary>

@@ -12,9 +12,20 @@ public interface IUserGrain : IGrainWithStringKey
     /// </summary>
     Task<IReadOnlyList<long>> UpdateDemand(long campaignId, int released, int wanted);
 
+    /// <summary>
+    /// As <see cref="UpdateDemand"/>, after counting the user's calls again in the ledger: a
+    /// campaign woken afresh (a node died, a reminder) cannot know what its releases reached (they may have been told
+    /// to a grain on a node that is gone).
+    /// </summary>
+    Task<IReadOnlyList<long>> ReassertDemand(long campaignId, int released, int wanted);
+
     /// <summary>Slots the system grants this user after a wait.</summary>
     [OneWay]
     Task SlotsGranted(IReadOnlyList<long> leaseIds);
+
+    /// <summary>Some of the user's slots were taken back unused (their holder may be gone): count the calls again and ask for more.</summary>
+    [OneWay]
+    Task SlotsReclaimed();
 
     /// <summary>The user's limit changed: more (or fewer) new calls may start.</summary>
     Task LimitChanged();

@@ -46,6 +46,7 @@ public static class NodeHosting
         services.AddHostedService<NodePreparation>();
         builder.UseOrleans(silo => ConfigureSilo(silo, mode, configuration));
         services.AddHostedService<NodeHeartbeat>();
+        services.AddHostedService<ClusterFailover>();
         return builder;
     }
 
@@ -55,6 +56,7 @@ public static class NodeHosting
         services.TryAddSingleton(EngineClock.Real);
         services.Configure<EngineOptions>(configuration.GetSection(EngineOptions.Section));
         services.AddSingleton(ledger);
+        services.AddSingleton(provider => new LedgerNode(provider.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToParsableString()));
         services.AddSingleton<LedgerMigrator>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<ContactStore>();
@@ -120,7 +122,8 @@ public static class NodeHosting
             options.MinimumReminderPeriod = engine.SafetyNetPeriod < options.MinimumReminderPeriod ? engine.SafetyNetPeriod : options.MinimumReminderPeriod);
         // The Orleans dashboard's data (served by the API at /dashboard, behind the admin key).
         Orleans.Dashboard.ServiceCollectionExtensions.AddDashboard(silo);
-        // How fast a dead node is noticed (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...).
+        // How fast a dead node is noticed: our defaults (see MembershipDefaults), then Orleans:Membership:* over them.
+        silo.Services.Configure<Orleans.Configuration.ClusterMembershipOptions>(MembershipDefaults.Apply);
         silo.Services.Configure<Orleans.Configuration.ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
         if (mode.IsCluster)
         {
@@ -129,7 +132,8 @@ public static class NodeHosting
                 options.ClusterId = node.ClusterId;
                 options.ServiceId = node.ServiceId;
             });
-            silo.ConfigureEndpoints(IPAddress.Parse(node.AdvertisedIPAddress), node.SiloPort, node.GatewayPort, listenOnAnyHostAddress: true);
+            // Silo traffic only on the advertised address; no client gateway unless asked for (the API is co-hosted).
+            silo.ConfigureEndpoints(IPAddress.Parse(node.AdvertisedIPAddress), node.SiloPort, node.GatewayPort ?? 0, listenOnAnyHostAddress: false);
             silo.UseAdoNetClustering(options =>
             {
                 options.Invariant = Invariant;
@@ -148,7 +152,7 @@ public static class NodeHosting
         }
         else
         {
-            silo.UseLocalhostClustering(node.SiloPort, node.GatewayPort);
+            silo.UseLocalhostClustering(node.SiloPort, node.GatewayPort ?? 0);
             silo.AddMemoryGrainStorageAsDefault();
             silo.UseInMemoryReminderService();
         }

@@ -7,7 +7,8 @@ public sealed class ClusterNodeOptions
 
     public int SiloPort { get; set; } = 11111;
 
-    public int GatewayPort { get; set; } = 30000;
+    /// <summary>The Orleans client gateway's port; none is opened unless set (nothing in the product uses it).</summary>
+    public int? GatewayPort { get; set; }
 
     /// <summary>The address other nodes reach this one at (cluster mode).</summary>
     public string AdvertisedIPAddress { get; set; } = "127.0.0.1";

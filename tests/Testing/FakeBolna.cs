@@ -68,6 +68,12 @@ public sealed class FakeBolna : IAsyncDisposable
     /// <summary>Every webhook is delivered this many times (Bolna retries deliveries it thinks failed).</summary>
     public int WebhookCopies { get; set; } = 1;
 
+    /// <summary>
+    /// How long a delivery that was not answered 2xx (or not answered at all) is posted again, once a second, as
+    /// Bolna retries; zero (the default): each delivery is posted once.
+    /// </summary>
+    public TimeSpan RedeliverFor { get; set; }
+
     /// <summary>The <c>Retry-After</c> seconds sent with a 429.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
 
@@ -296,13 +302,19 @@ public sealed class FakeBolna : IAsyncDisposable
 
                 for (var copy = 0; step.Delivered && copy < WebhookCopies && WebhookUrls.Count > 0; copy++)
                 {
-                    try
+                    for (var deadline = DateTimeOffset.UtcNow + RedeliverFor; ; await Task.Delay(TimeSpan.FromSeconds(1), _stopping.Token))
                     {
-                        using var response = await PostWebhookAsync((JsonObject)body.DeepClone(), _stopping.Token);
-                    }
-                    catch (HttpRequestException)
-                    {
-                        // A node that is down misses this delivery, as with the real Bolna.
+                        try
+                        {
+                            using var response = await PostWebhookAsync((JsonObject)body.DeepClone(), _stopping.Token);
+                            if (response.IsSuccessStatusCode) break;
+                        }
+                        catch (HttpRequestException)
+                        {
+                            // A node that is down misses this delivery, as with the real Bolna.
+                        }
+
+                        if (DateTimeOffset.UtcNow >= deadline) break;
                     }
                 }
             }

@@ -62,7 +62,6 @@ public sealed class NodeProcess : IAsyncDisposable
         start.ArgumentList.Add(ApiAssembly());
         start.Environment["Urls"] = $"http://127.0.0.1:{httpPort}";
         start.Environment["Orleans__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["Orleans__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
@@ -84,9 +83,65 @@ public sealed class NodeProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>Stops the process as an orchestrator or Ctrl+C would (SIGTERM) and waits for it to exit; returns its exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan within)
+    {
+        if (!_process.HasExited)
+        {
+            using var signal = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+            await signal.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(within);
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+
+        return _process.ExitCode;
+    }
+
+    /// <summary>The TCP endpoints the process listens on (Linux: its sockets in /proc/net/tcp and tcp6), as "address:port".</summary>
+    public IReadOnlyList<string> ListeningEndpoints()
+    {
+        var inodes = new HashSet<string>();
+        foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{_process.Id}/fd"))
+        {
+            var target = new FileInfo(fd).LinkTarget;
+            if (target is not null && target.StartsWith("socket:[", StringComparison.Ordinal)) inodes.Add(target[8..^1]);
+        }
+
+        var listening = new List<string>();
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            if (!File.Exists(table)) continue;
+            foreach (var line in File.ReadLines(table).Skip(1))
+            {
+                var columns = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (columns.Length < 10 || columns[3] != "0A" || !inodes.Contains(columns[9])) continue; // 0A: LISTEN
+                listening.Add(Endpoint(columns[1]));
+            }
+        }
+
+        return listening;
+    }
+
+    /// <summary>"0100007F:1F90" (little-endian IPv4, or IPv6 in four little-endian words) as "127.0.0.1:8080".</summary>
+    private static string Endpoint(string hex)
+    {
+        var (address, port) = (hex[..hex.IndexOf(':')], int.Parse(hex[(hex.IndexOf(':') + 1)..], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture));
+        var bytes = Convert.FromHexString(address);
+        for (var word = 0; word < bytes.Length; word += 4) Array.Reverse(bytes, word, 4);
+        var ip = new System.Net.IPAddress(bytes);
+        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
+        return $"{ip}:{port}";
+    }
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
+        // To read what a node said in a failed run: CALLCAMPAIGNS_NODE_LOGS=<folder>.
+        if (Environment.GetEnvironmentVariable("CALLCAMPAIGNS_NODE_LOGS") is { Length: > 0 } folder)
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, $"node-{BaseUrl.Port}-{DateTime.UtcNow:HHmmss.fff}.log"), Log);
+        }
+
         _process.Dispose();
     }
 

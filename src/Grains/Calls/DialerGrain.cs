@@ -32,7 +32,21 @@ public sealed class DialerGrain(
         var outcome = new KeyValuePair<string, object?>("outcome", result.Outcome.ToString());
         EngineMetrics.Dials.Add(1, outcome);
         if (result.Outcome != DialOutcome.Accepted) EngineMetrics.DialErrors.Add(1, outcome);
-        await GrainFactory.GetGrain<ICampaignGrain>(request.CampaignId).DialAnswered(request, result);
+        // The answer must reach the campaign even while the ledger is away for a moment (a PostgreSQL restart): a call
+        // placed but never recorded would hold its slot, unmatched, until StaleCallAfter.
+        for (var tries = 1; ; tries++)
+        {
+            try
+            {
+                await GrainFactory.GetGrain<ICampaignGrain>(request.CampaignId).DialAnswered(request, result);
+                return;
+            }
+            catch (Exception e) when (tries < 40)
+            {
+                logger.LogWarning("Campaign {CampaignId} item {ItemId}: the dial's answer could not be recorded, trying again: {Error}", request.CampaignId, request.ItemId, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(tries, 3)));
+            }
+        }
     }
 
     /// <summary>

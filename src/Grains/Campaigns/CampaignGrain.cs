@@ -41,7 +41,7 @@ public sealed class CampaignGrain(
 
     private DateTimeOffset Now => time.GetUtcNow();
 
-    Task ICampaignGrain.Wake() => PumpAsync();
+    Task ICampaignGrain.Wake() => PumpAsync(reassert: true);
 
     async Task ICampaignGrain.SlotsGranted(IReadOnlyList<long> leaseIds)
     {
@@ -266,7 +266,8 @@ public sealed class CampaignGrain(
             var next = 0;
             while (_slots.Count > 0 && next < due.Count)
             {
-                var claim = await queue.ClaimAsync(Id, due[next], _slots.Peek(), nowMs, expires);
+                // Stamped with the moment of the claim, after the slot's earlier call ended, not the pass's start.
+                var claim = await queue.ClaimAsync(Id, due[next], _slots.Peek(), UnixMs.From(Now), expires);
                 if (claim.IsLeaseGone)
                 {
                     _slots.Dequeue();
@@ -297,13 +298,17 @@ public sealed class CampaignGrain(
             _slots.Clear();
         }
 
-        if (_released == 0 && wanted == _reportedDemand && !(_reassert && wanted > 0)) return 0;
+        var reassert = _reassert && wanted > 0;
+        if (_released == 0 && wanted == _reportedDemand && !reassert) return 0;
         _reassert = false;
         if (_campaign is null) return 0;
         var released = _released;
         _released = 0;
         _reportedDemand = wanted;
-        var granted = await GrainFactory.GetGrain<IUserGrain>(IUserGrain.KeyOf(_campaign.UserId)).UpdateDemand(Id, released, wanted);
+        var user = GrainFactory.GetGrain<IUserGrain>(IUserGrain.KeyOf(_campaign.UserId));
+        // A wake (a node died, a reminder) has the user count its calls again: releases told to a dead node's
+        // activation of this campaign never reached it.
+        var granted = reassert ? await user.ReassertDemand(Id, released, wanted) : await user.UpdateDemand(Id, released, wanted);
         foreach (var leaseId in granted) _slots.Enqueue(leaseId);
         return granted.Count;
     }

@@ -37,6 +37,8 @@ public sealed class SystemConcurrencyGrain(
     {
         var reclaimed = await leases.ReclaimUnboundAsync(UnixMs.From(time.GetUtcNow() - options.Value.UnboundLeaseTimeout));
         if (reclaimed.Count > 0) logger.LogWarning("Reclaimed {Count} slots granted but never used", reclaimed.Count);
+        // Their users count their calls again and ask anew (one-way: they ask this grain back).
+        foreach (var userId in reclaimed.Distinct()) await GrainFactory.GetGrain<IUserGrain>(IUserGrain.KeyOf(userId)).SlotsReclaimed();
         _atUserLimit.Clear();
         await DistributeAsync(requester: null);
     }

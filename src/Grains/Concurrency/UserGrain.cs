@@ -33,11 +33,20 @@ public sealed class UserGrain(UserStore users, SlotLeaseStore leases, EngineCloc
         return await PassOnAsync(await AskSystemAsync(released), requester: campaignId);
     }
 
+    async Task<IReadOnlyList<long>> IUserGrain.ReassertDemand(long campaignId, int released, int wanted)
+    {
+        _campaigns.Want(campaignId, wanted);
+        await RefreshAsync(); // the ledger's count already leaves out what was released
+        return await PassOnAsync(await AskSystemAsync(released), requester: campaignId);
+    }
+
     async Task IUserGrain.SlotsGranted(IReadOnlyList<long> leaseIds)
     {
         _inFlight += leaseIds.Count;
         await PassOnAsync(leaseIds, requester: null);
     }
+
+    Task IUserGrain.SlotsReclaimed() => ((IUserGrain)this).LimitChanged();
 
     async Task IUserGrain.LimitChanged()
     {

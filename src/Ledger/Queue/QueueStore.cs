@@ -1,12 +1,13 @@
 using CallCampaigns.Domain.Calls;
 using CallCampaigns.Domain.Campaigns;
 using CallCampaigns.Ledger.Infrastructure;
+using CallCampaigns.Ledger.Slots;
 using Dapper;
 
 namespace CallCampaigns.Ledger.Queue;
 
 /// <summary>A campaign's queue items and their calls: what is due, claiming an item for a dial, and applying outcomes.</summary>
-public sealed class QueueStore(LedgerDatabase database)
+public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
 {
     /// <summary>
     /// When a queued item is due, as SQL (<c>@now</c> a parameter): now, or its not-before time when that is later.
@@ -57,10 +58,10 @@ public sealed class QueueStore(LedgerDatabase database)
         if (attempts is null) return ClaimResult.ItemNotQueued;
         var bound = await connection.ExecuteAsync(
             """
-            UPDATE slot_leases SET campaign_id = @campaignId, item_id = @itemId, attempt = @attempts, expires_at = @leaseExpiresAt
+            UPDATE slot_leases SET campaign_id = @campaignId, item_id = @itemId, attempt = @attempts, expires_at = @leaseExpiresAt, node = @node
             WHERE id = @leaseId AND item_id IS NULL
             """,
-            new { leaseId, campaignId, itemId, attempts, leaseExpiresAt }, transaction);
+            new { leaseId, campaignId, itemId, attempts, leaseExpiresAt, node = node.Id }, transaction);
         if (bound == 0)
         {
             await transaction.RollbackAsync();

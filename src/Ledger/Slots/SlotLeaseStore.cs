@@ -140,6 +140,33 @@ public sealed class SlotLeaseStore(LedgerDatabase database)
         return expired;
     }
 
+    /// <summary>
+    /// Brings the expiry of calls bound by nodes that are gone (not in <paramref name="liveNodes"/>) to
+    /// <paramref name="now"/>, so the reconciler looks them up on its next tick; returns how many.
+    /// </summary>
+    public async Task<int> ExpireOrphansAsync(IReadOnlyCollection<string> liveNodes, long now)
+    {
+        var orphans = new { now, liveNodes = liveNodes.ToArray() };
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        // A dial the gone node claimed but never recorded: its answer is lost as of now (the node cannot send it any
+        // more), so the search for its call covers the dial's window up to now rather than a whole dial timeout.
+        await connection.ExecuteAsync(
+            $"""
+            UPDATE queue_items SET dial_unknown_at = @now, updated_at = @now
+            WHERE status = 'dialing' AND dial_unknown_at IS NULL AND EXISTS (
+                SELECT 1 FROM slot_leases l
+                WHERE l.item_id = queue_items.id AND l.attempt = queue_items.attempts AND l.execution_id IS NULL
+                  AND (l.node IS NULL OR NOT ({database.IsAnyOf("l.node", "@liveNodes")})))
+            """,
+            orphans, transaction);
+        var expired = await connection.ExecuteAsync(
+            $"UPDATE slot_leases SET expires_at = @now WHERE item_id IS NOT NULL AND expires_at > @now AND (node IS NULL OR NOT ({database.IsAnyOf("node", "@liveNodes")}))",
+            orphans, transaction);
+        await transaction.CommitAsync();
+        return expired;
+    }
+
     public async Task<int> CountAsync(string? userId = null)
     {
         await using var connection = await database.OpenAsync();

@@ -42,7 +42,6 @@ public sealed class EmbeddedNode : IAsyncDisposable
             ["Urls"] = $"http://127.0.0.1:{port}",
             ["Storage:DataPath"] = dataPath,
             ["Orleans:SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Simulator:SpeedFactor"] = "100",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Orleans"] = "Error",

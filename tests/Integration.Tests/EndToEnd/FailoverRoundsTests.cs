@@ -1,0 +1,23 @@
+namespace CallCampaigns.Integration.Tests.EndToEnd;
+
+/// <summary>The short, seeded version of <c>bench failover</c>: a few kills with restarts, on the shipped defaults.</summary>
+public sealed class FailoverRoundsTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task Seeded_kills_of_one_of_three_nodes_keep_the_system_limit_dial_nobody_twice_and_every_campaign_dials_again_within_30_seconds_and_completes()
+    {
+        var report = await FailoverRounds.RunAsync(
+            await postgres.CreateDatabaseAsync("chaos"), nodeCount: 3, kills: 2, seed: 20261201, contactsPerUser: 16,
+            log: line => TestContext.Current.TestOutputHelper?.WriteLine(line));
+
+        Assert.Equal(2, report.Rounds.Count);
+        Assert.All(report.Rounds, round =>
+        {
+            Assert.NotNull(round.Resumed);
+            Assert.InRange(round.Resumed.Value, TimeSpan.Zero, TimeSpan.FromSeconds(30));
+            Assert.Equal(0, round.DoubleDials);
+            Assert.True(round.Finished);
+        });
+        Assert.InRange(report.MaxInFlight, 1, report.Limit);
+    }
+}
