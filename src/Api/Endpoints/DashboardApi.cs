@@ -26,7 +26,17 @@ public static class DashboardApi
             return TypedResults.Problem(statusCode: 400, title: "Bad Request", detail: "Send the admin key as the form field 'key' (application/x-www-form-urlencoded).");
         }
 
-        var form = await request.ReadFormAsync();
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync();
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+        {
+            // A multipart body without its boundary, or cut short, is the sender's mistake.
+            return TypedResults.Problem(statusCode: 400, title: "Bad Request", detail: $"The form could not be read: {e.Message}");
+        }
+
         var key = form["key"].ToString();
         if (key.Length == 0 || !secrets.IsAdminKey(key)) return TypedResults.Problem(statusCode: 401, title: "Unauthorized", detail: "That is not the admin key.");
         request.HttpContext.Response.Cookies.Append(ApiKeyAuthentication.AdminCookie, sessions.Start(), new CookieOptions

@@ -119,7 +119,7 @@ public static class ImportsApi
     {
         if (status is not (null or ImportStatus.Running or ImportStatus.Done or ImportStatus.Failed))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["One of running, done, failed."] });
+            return Problems.Invalid("status", "An import status is one of running, done, failed.");
         }
 
         var items = new List<ImportSummary>();

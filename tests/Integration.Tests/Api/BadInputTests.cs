@@ -113,6 +113,26 @@ public sealed class BadInputTests(EmbeddedNodeFixture fixture) : IClassFixture<E
         await AssertProblemAsync(response, 400, field: null);
     }
 
+    [Fact]
+    public async Task A_multipart_body_without_its_boundary_to_the_dashboard_login_is_a_400()
+    {
+        // Found by the route properties (RouteProperties): it answered 500.
+        using var anonymous = new HttpClient { BaseAddress = Node.BaseUrl };
+        using var content = new StringContent("key=x", Encoding.UTF8);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data");
+        using var response = await anonymous.PostAsync("dashboard-login", content, Cancel);
+        await AssertProblemAsync(response, 400, field: null);
+    }
+
+    [Fact]
+    public async Task An_unknown_import_status_in_the_list_of_imports_is_a_400_with_a_detail()
+    {
+        // Found by the route properties (RouteProperties): the 400 had an errors map but no detail.
+        using var user = await NewUserAsync();
+        using var response = await user.Http.GetAsync("api/imports?status=paused", Cancel);
+        await AssertProblemAsync(response, 400, "status");
+    }
+
     [Theory]
     [InlineData("phone_number\n12\n\n")]
     [InlineData("name,phone_number\nNo number,\nAlso none,\n")]
