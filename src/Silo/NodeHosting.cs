@@ -65,6 +65,7 @@ public static class NodeHosting
         services.AddSingleton<AnalyticsStore>();
         services.AddSingleton<ForecastStore>();
         services.AddSingleton<ImportStore>();
+        services.AddSingleton<CallCampaigns.Ledger.Rules.CallingRuleStore>();
         // The webhook inbox: stored with group commit, applied by every node, kept for its retention.
         services.AddSingleton<CallApplier>();
         services.AddHostedService(provider => provider.GetRequiredService<CallApplier>());

@@ -37,6 +37,13 @@ public static class ContactTimes
         return new ContactClock(ZonesOf(number), RegionOf(number));
     }
 
+    /// <summary>The clock of a contact whose user may have named their zone: that zone, with the region from the number.</summary>
+    public static ContactClock ForNumber(string? e164, string? givenZone)
+    {
+        var clock = ForNumber(e164);
+        return string.IsNullOrWhiteSpace(givenZone) ? clock : clock with { TimeZones = [givenZone.Trim()] };
+    }
+
     private static string[] ZonesOf(PhoneNumber number)
     {
         var zones = Zones.Value.GetTimeZonesForNumber(number)

@@ -28,6 +28,8 @@ public sealed class CampaignRow
     /// <summary>HH:mm.</summary>
     public required string LastCallTime { get; init; }
     public required string TimeZone { get; init; }
+    /// <summary>Whose clock the window is read on: "campaign" or "contact" (see <c>WindowZone</c>).</summary>
+    public string WindowZone { get; init; } = Domain.Policy.WindowZone.Campaign;
     /// <summary>YYYY-MM-DD.</summary>
     public required string StartDate { get; init; }
     public string? EndDate { get; init; }
