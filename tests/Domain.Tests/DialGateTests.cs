@@ -40,6 +40,9 @@ public sealed class DialGateTests
         return wait;
     }
 
+    private static void AssertWaits(GateAnswer answer, string code, DateTimeOffset? until, DateTimeOffset? dialableAt) =>
+        Assert.Equal(dialableAt, AssertWaits(answer, code, until).DialableAt);
+
     [Fact]
     public void An_item_nothing_holds_is_dialled() =>
         Assert.Equal(GateAnswer.Dial, Decide(Subject(Window(9, 17), Uk), Local(London, 11, 25, 10)));
@@ -141,7 +144,9 @@ public sealed class DialGateTests
     [Fact]
     public void A_window_the_rules_never_allow_leaves_the_item_waiting_with_no_time_named()
     {
-        var wait = AssertWaits(Decide(Subject(Window(22, 23, LosAngeles), California), Local(LosAngeles, 11, 25, 12)), WaitingReason.ContactTime, null);
+        var subject = Subject(Window(22, 23, LosAngeles), California);
+        AssertWaits(Decide(subject, Local(LosAngeles, 11, 25, 12)), WaitingReason.ContactTime, Local(LosAngeles, 11, 25, 22), dialableAt: null);
+        var wait = AssertWaits(Decide(subject, Local(LosAngeles, 11, 25, 22)), WaitingReason.CallingRules, null);
         Assert.Contains("No moment", wait.Text, StringComparison.Ordinal);
     }
 
@@ -157,13 +162,14 @@ public sealed class DialGateTests
     }
 
     [Fact]
-    public void A_not_before_time_after_the_opening_binds_the_wait()
+    public void Outside_the_window_the_window_names_the_wait_until_it_opens_and_a_later_not_before_time_takes_over()
     {
         var window = Window(9, 17);
-        var now = Local(London, 11, 25, 7);
-        AssertWaits(Decide(Subject(window, Uk, notBefore: Local(London, 11, 25, 10)), now), WaitingReason.Scheduled, Local(London, 11, 25, 10));
-        AssertWaits(Decide(Subject(window, Uk, notBefore: Local(London, 11, 25, 10), attempts: 1), now), WaitingReason.RetryDelay, Local(London, 11, 25, 10));
-        AssertWaits(Decide(Subject(window, Uk, notBefore: Local(London, 11, 25, 8)), now), WaitingReason.ContactTime, Local(London, 11, 25, 9));
+        var spread = Subject(window, Uk, notBefore: Local(London, 11, 25, 10));
+        AssertWaits(Decide(spread, Local(London, 11, 25, 7)), WaitingReason.ContactTime, Local(London, 11, 25, 9), dialableAt: Local(London, 11, 25, 10));
+        AssertWaits(Decide(spread, Local(London, 11, 25, 9)), WaitingReason.Scheduled, Local(London, 11, 25, 10), dialableAt: Local(London, 11, 25, 10));
+        AssertWaits(Decide(Subject(window, Uk, notBefore: Local(London, 11, 25, 10), attempts: 1), Local(London, 11, 25, 9)), WaitingReason.RetryDelay, Local(London, 11, 25, 10));
+        AssertWaits(Decide(Subject(window, Uk, notBefore: Local(London, 11, 25, 8)), Local(London, 11, 25, 7)), WaitingReason.ContactTime, Local(London, 11, 25, 9), dialableAt: Local(London, 11, 25, 9));
     }
 
     [Fact]

@@ -105,6 +105,13 @@ public sealed class DialRuleTests
     }
 
     [Fact]
+    public void When_the_us_and_florida_rules_both_hold_the_florida_one_is_named()
+    {
+        var hold = Assert.IsType<RuleVerdict.Hold>(new CallingRulesRule().Check(Subject(Window(0, 0), ContactTimes.ForNumber("+13055550100")), Local("America/New_York", 11, 25, 5)));
+        Assert.Contains("US-FL 08:00-20:00", hold.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_rule_for_a_contact_with_no_known_zone_is_read_in_the_campaigns_zone()
     {
         var usSomewhere = ContactTimes.ForNumber("+18005550100"); // US, zone unknown

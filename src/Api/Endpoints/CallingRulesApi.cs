@@ -22,11 +22,12 @@ public static class CallingRulesApi
 
     /// <summary>Replaces the whole list; nothing changes when any rule is invalid.</summary>
     public static async Task<Results<Ok<IReadOnlyList<CallingRuleDto>>, ValidationProblem>> Replace(
-        IReadOnlyList<CallingRuleDto?>? request, CallingRuleStore rules)
+        IReadOnlyList<CallingRuleDto?>? request, CallingRuleStore rules, CallingRuleBook book)
     {
         var (read, errors) = CallingRuleInput.Read(request);
         if (read is null) return TypedResults.ValidationProblem(errors, detail: $"{errors.First().Key}: {errors.First().Value[0]}");
         await rules.ReplaceAsync(read);
+        book.Forget();
         return await List(rules);
     }
 }

@@ -52,6 +52,15 @@ public sealed record WaitingContext(
                 : new(WaitingReason.Scheduled, $"Spread over the window: not before {When(start)}.", start);
         }
 
+        return ForSlot(dueIndex);
+    }
+
+    /// <summary>
+    /// Why an item the dial gate lets through still waits: the first ones take the free slots (<c>next</c>), the rest
+    /// wait for whichever limit binds first. <paramref name="dueIndex"/> counts the items before it let through too.
+    /// </summary>
+    public WaitingReason ForSlot(int dueIndex)
+    {
         var userFree = Math.Max(0, UserLimit - UserInUse);
         var systemFree = Math.Max(0, SystemLimit - SystemInUse);
         if (dueIndex < Math.Min(userFree, systemFree)) return new(WaitingReason.Next, "About to be dialled.", null);

@@ -13,10 +13,11 @@ public abstract record GateAnswer
     public sealed record DialNow : GateAnswer;
 
     /// <summary>
-    /// The item waits: <see cref="Code"/> (a waiting-reason code) names what holds it, <see cref="Until"/> is the
-    /// earliest instant at which every rule allows it (null: nothing known will free it, as a pause).
+    /// The item waits: <see cref="Code"/> (a waiting-reason code) names what holds it first, <see cref="Until"/> is
+    /// the next moment the answer changes (that reason is over), <see cref="DialableAt"/> the first moment every rule
+    /// allows the call. Null: the passing of time alone will not change it (a pause; no opening left).
     /// </summary>
-    public sealed record Wait(string Code, string Text, DateTimeOffset? Until) : GateAnswer;
+    public sealed record Wait(string Code, string Text, DateTimeOffset? Until, DateTimeOffset? DialableAt) : GateAnswer;
 
     /// <summary>The item can never be dialled: it ends cancelled with the outcome (if any) and reason.</summary>
     public sealed record End(string? Outcome, string Reason) : GateAnswer;

@@ -29,6 +29,6 @@ public sealed class CallWindowRule : IDialRule
                 WaitingReason.ContactTime,
                 $"Outside the calling window in the contact's local time ({string.Join(", ", subject.Contact.TimeZones)}); they can be called {{when}}.",
                 opens, subject.Contact.TimeZones[0])
-            : new RuleVerdict.Hold(WaitingReason.WindowClosed, "Outside the calling window; the next call can start {when}.", opens, campaign.Window.TimeZone);
+            : new RuleVerdict.Hold(WaitingReason.WindowClosed, "Outside the calling window; it opens {when}.", opens, campaign.Window.TimeZone);
     }
 }

@@ -21,7 +21,8 @@ public sealed class CallingRulesRule : IDialRule
 
         var allowed = Joint.Earliest(
             checks.Select(check => (Func<DateTimeOffset, DateTimeOffset?>)(t => check.Rule.EarliestAllowedAtOrAfter(t, check.Info))).ToArray(), at);
-        var (rule, zone, _) = blocking[0];
+        // Named after the rule that holds longest, the most specific one (US-FL before US) when they end together.
+        var (rule, zone, _) = blocking.MaxBy(check => (check.Rule.EarliestAllowedAtOrAfter(at, check.Info), check.Rule.Region.Length));
         return new RuleVerdict.Hold(
             WaitingReason.CallingRules, $"Held by the calling rule {rule} in the contact's local time ({zone}); they can be called {{when}}.", allowed, zone);
     }
