@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CallCampaigns.Domain.Scheduling;
 using PhoneNumbers;
 
@@ -34,20 +35,31 @@ public static class ContactTimes
             return ContactClock.Unknown;
         }
 
-        return new ContactClock(ZonesOf(number), RegionOf(number));
+        return ForNumber(number);
     }
 
+    /// <summary>The clock of the contact with this number, already parsed.</summary>
+    public static ContactClock ForNumber(PhoneNumber number) => new(ZonesOf(number), RegionOf(number));
+
     /// <summary>The clock of a contact whose user may have named their zone: that zone, with the region from the number.</summary>
-    public static ContactClock ForNumber(string? e164, string? givenZone)
-    {
-        var clock = ForNumber(e164);
-        return string.IsNullOrWhiteSpace(givenZone) ? clock : clock with { TimeZones = [givenZone.Trim()] };
-    }
+    public static ContactClock ForNumber(string? e164, string? givenZone) => Given(ForNumber(e164), givenZone);
+
+    /// <summary>The clock with the zone the user named, when they named one.</summary>
+    public static ContactClock Given(ContactClock clock, string? givenZone) =>
+        string.IsNullOrWhiteSpace(givenZone) ? clock : clock with { TimeZones = [givenZone.Trim()] };
 
     private static string[] ZonesOf(PhoneNumber number)
     {
-        var zones = Zones.Value.GetTimeZonesForNumber(number)
-            .Where(TimeZones.IsKnown).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var mapped = Zones.Value.GetTimeZonesForNumber(number);
+        // The mapper gives one of a few thousand lists: each is checked once (an import reads a million numbers).
+        return Checked.GetOrAdd(string.Join(',', mapped), static (_, list) => Check(list), mapped);
+    }
+
+    private static readonly ConcurrentDictionary<string, string[]> Checked = new(StringComparer.Ordinal);
+
+    private static string[] Check(IEnumerable<string> mapped)
+    {
+        var zones = mapped.Where(TimeZones.IsKnown).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         if (zones.Length == 0) return zones;
         var offsets = zones.Select(zone => TimeZones.Find(zone).BaseUtcOffset).ToArray();
         return offsets.Max() - offsets.Min() > MaxSpread ? [] : zones;

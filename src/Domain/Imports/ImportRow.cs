@@ -50,9 +50,9 @@ public static partial class ImportRowRules
         }
 
         var region = string.IsNullOrWhiteSpace(row.Country) ? defaultRegion : row.Country.Trim();
-        var (e164, error) = PhoneNumberRules.Normalise(row.Phone, region);
-        if (e164 is null) return (null, $"invalid phone number: {error}");
-        return (new ValidRow(row, e164, ParseDate(row.LastConversation), ContactTimes.ForNumber(e164, zone)), null);
+        var (number, e164, error) = PhoneNumberRules.Read(row.Phone, region);
+        if (number is null || e164 is null) return (null, $"invalid phone number: {error}");
+        return (new ValidRow(row, e164, ParseDate(row.LastConversation), ContactTimes.Given(ContactTimes.ForNumber(number), zone)), null);
     }
 
     private static DateTimeOffset? ParseDate(string? text) =>
