@@ -67,6 +67,7 @@ public static class ApiHosting
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapHealthApi();
         app.MapAdminApi();
+        app.MapCallingRulesApi();
         app.MapMeApi();
         app.MapContactsApi();
         app.MapCampaignsApi();

@@ -115,4 +115,5 @@ public sealed record CampaignSettings(
     [property: Id(8)] string Pacing,
     [property: Id(9)] int RetryMaxAttempts,
     [property: Id(10)] int RetryDelayMinutes,
-    [property: Id(11)] string RetryOn);
+    [property: Id(11)] string RetryOn,
+    [property: Id(12)] string WindowZone = "campaign");

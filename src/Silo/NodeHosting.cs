@@ -67,6 +67,8 @@ public static class NodeHosting
         services.AddSingleton<AnalyticsStore>();
         services.AddSingleton<ForecastStore>();
         services.AddSingleton<ImportStore>();
+        services.AddSingleton<CallCampaigns.Ledger.Rules.CallingRuleStore>();
+        services.AddSingleton<CallCampaigns.Ledger.Rules.CallingRuleBook>();
         // The webhook inbox: stored with group commit, applied by every node, kept for its retention.
         services.AddSingleton<CallApplier>();
         services.AddHostedService(provider => provider.GetRequiredService<CallApplier>());

@@ -14,8 +14,8 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
     public async Task A_new_user_signs_in_and_creates_a_campaign_from_chosen_contacts()
     {
         var (_, key, client) = await app.NewUserAsync(limit: 3);
-        await client.PostAsync("api/contacts", new { name = "Asha Rao", phoneNumber = "+14155550101", company = "Acme" }, 201);
-        await client.PostAsync("api/contacts", new { name = "<b>Ben</b> & <script>co</script>", phoneNumber = "+14155550102" }, 201);
+        await client.PostAsync("api/contacts", new { name = "Asha Rao", phoneNumber = "+14165550101", company = "Acme" }, 201);
+        await client.PostAsync("api/contacts", new { name = "<b>Ben</b> & <script>co</script>", phoneNumber = "+14165550102" }, 201);
         var page = await app.OpenAsync();
 
         await Expect(page.GetByLabel("API key")).ToBeFocusedAsync();
@@ -30,7 +30,7 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         await page.GetByRole(AriaRole.Button, new() { Name = "+ Add contact" }).ClickAsync();
         var addForm = page.Locator("form.add-contact");
         await addForm.GetByLabel("Name", new() { Exact = true }).FillAsync("Chen Wei");
-        await addForm.GetByLabel("Phone number").FillAsync("+14155550103");
+        await addForm.GetByLabel("Phone number").FillAsync("+14165550103");
         await addForm.GetByLabel("Phone number").PressAsync("Enter");
         await Expect(page.Locator(".contacts-table tbody tr")).ToHaveCountAsync(3);
         await Expect(page.GetByText("<b>Ben</b> & <script>co</script>")).ToBeVisibleAsync(); // shown as text, not markup
@@ -74,9 +74,9 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
 
         var csv = new StringBuilder()
             .AppendLine("name,phone_number,email,company,notes")
-            .AppendLine("Asha Rao,+14155550201,asha@example.com,Acme,first")
-            .AppendLine("Ben Ode,+14155550202,,,")
-            .AppendLine("Ben again,+14155550202,,,same number")
+            .AppendLine("Asha Rao,+14165550201,asha@example.com,Acme,first")
+            .AppendLine("Ben Ode,+14165550202,,,")
+            .AppendLine("Ben again,+14165550202,,,same number")
             .AppendLine("Nobody,not-a-number,,,")
             .AppendLine("No phone,,,,")
             .ToString();
@@ -112,7 +112,7 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         var page = await app.OpenAsync(key);
         await Nav(page, "Import CSV").ClickAsync();
         var csv = new StringBuilder("name,phone_number\n");
-        for (var i = 0; i < 80_000; i++) csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"Person {i},+1415{3_000_000 + i}\n");
+        for (var i = 0; i < 80_000; i++) csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"Person {i},+1416{3_000_000 + i}\n");
         await page.Locator("#csv-file").SetInputFilesAsync(new FilePayload { Name = "big-list.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv.ToString()) });
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload and create campaign" }).ClickAsync();
 

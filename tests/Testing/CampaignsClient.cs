@@ -42,7 +42,7 @@ public sealed class CampaignsClient(Uri baseUrl, string apiKey) : IDisposable
         var ids = new long[count];
         for (var i = 0; i < count; i++)
         {
-            var contact = await PostAsync("api/contacts", new { name = $"Person {i}", phoneNumber = $"+1415555{numberBase + i:D4}" }, 201);
+            var contact = await PostAsync("api/contacts", new { name = $"Person {i}", phoneNumber = $"+1416555{numberBase + i:D4}" }, 201);
             ids[i] = contact["id"]!.GetValue<long>();
         }
 

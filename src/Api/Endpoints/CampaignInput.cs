@@ -2,6 +2,7 @@ using System.Globalization;
 using CallCampaigns.Api.Contracts;
 using CallCampaigns.Domain.Campaigns;
 using CallCampaigns.Domain.Limits;
+using CallCampaigns.Domain.Policy;
 using CallCampaigns.Domain.Scheduling;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Campaigns;
@@ -37,13 +38,14 @@ public static class CampaignInput
             current.FromPhoneNumber, request.NextAction ?? current.NextAction,
             request.FirstCallTime ?? current.FirstCallTime, request.LastCallTime ?? current.LastCallTime,
             request.TimeZone ?? current.TimeZone, current.StartDate, request.EndDate ?? current.EndDate,
-            request.Pacing ?? current.Pacing, retry with { MaxAttempts = retry.MaxAttempts ?? current.RetryMaxAttempts }, null);
+            request.Pacing ?? current.Pacing, retry with { MaxAttempts = retry.MaxAttempts ?? current.RetryMaxAttempts }, null,
+            request.WindowZone ?? current.WindowZone);
         var unchangedAgent = request.AgentId is null ? [current.AgentId] : agentIds;
         var (row, errors) = Read(merged, current.UserId, defaults, unchangedAgent, now, DateOnly.ParseExact(current.StartDate, "yyyy-MM-dd", CultureInfo.InvariantCulture));
         if (row is null) return (null, errors);
         return (new CampaignSettings(
             row.Name, row.Description, row.AgentId, row.NextAction, row.FirstCallTime, row.LastCallTime, row.TimeZone,
-            row.EndDate, row.Pacing, row.RetryMaxAttempts, row.RetryDelayMinutes, row.RetryOn), errors);
+            row.EndDate, row.Pacing, row.RetryMaxAttempts, row.RetryDelayMinutes, row.RetryOn, row.WindowZone), errors);
     }
 
     private static (CampaignRow? Campaign, Dictionary<string, string[]> Errors) Read(
@@ -74,6 +76,8 @@ public static class CampaignInput
 
         var pacing = string.IsNullOrWhiteSpace(request.Pacing) ? Pacing.Spread : request.Pacing.Trim().ToLowerInvariant();
         if (!Pacing.IsKnown(pacing)) Fail("pacing", "Must be 'spread' or 'asap'.");
+        var windowZone = string.IsNullOrWhiteSpace(request.WindowZone) ? WindowZone.Campaign : request.WindowZone.Trim().ToLowerInvariant();
+        if (!WindowZone.All.Contains(windowZone)) Fail("windowZone", "Must be 'campaign' (the window in the campaign's timeZone) or 'contact' (in each contact's own).");
 
         var retry = request.Retry;
         var maxAttempts = retry?.MaxAttempts ?? 1;
@@ -114,6 +118,7 @@ public static class CampaignInput
             FirstCallTime = first!.Value.ToString("HH:mm", CultureInfo.InvariantCulture),
             LastCallTime = last!.Value.ToString("HH:mm", CultureInfo.InvariantCulture),
             TimeZone = zone,
+            WindowZone = windowZone,
             StartDate = start!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             EndDate = end?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             Pacing = pacing,

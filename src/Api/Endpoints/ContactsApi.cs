@@ -5,6 +5,7 @@ using CallCampaigns.Api.Contracts;
 using CallCampaigns.Domain;
 using CallCampaigns.Domain.Contacts;
 using CallCampaigns.Domain.Limits;
+using CallCampaigns.Domain.Scheduling;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Contacts;
 using CallCampaigns.Ledger.Infrastructure;
@@ -33,6 +34,8 @@ public static class ContactsApi
         if (Bounds(request.Name, request.PhoneNumber, request.Email, request.Company, request.CustomFields) is { } tooLarge) return tooLarge;
         var (e164, error) = PhoneNumberRules.Normalise(request.PhoneNumber, defaults.Value.DefaultRegion);
         if (e164 is null) return Problems.Invalid("phoneNumber", $"Invalid phone number: {error}.");
+        if (ZoneProblem(request.TimeZone) is { } badZone) return badZone;
+        var clock = ContactTimes.ForNumber(e164, request.TimeZone);
         var now = UnixMs.From(time.GetUtcNow());
         var row = new ContactRow
         {
@@ -42,6 +45,9 @@ public static class ContactsApi
             Email = Clean(request.Email),
             Company = Clean(request.Company),
             CustomFields = JsonSerializer.Serialize(request.CustomFields ?? []),
+            TimeZone = clock.StoredZones,
+            TimeZoneGiven = !string.IsNullOrWhiteSpace(request.TimeZone),
+            Region = clock.Region,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -85,6 +91,10 @@ public static class ContactsApi
             phone = e164;
         }
 
+        if (ZoneProblem(request.TimeZone) is { } badZone) return badZone;
+        var given = request.TimeZone is null ? existing.TimeZoneGiven : request.TimeZone.Trim().Length > 0;
+        var zone = request.TimeZone is { Length: > 0 } named ? named : given ? existing.TimeZone : null;
+        var clock = ContactTimes.ForNumber(phone, zone);
         var updated = new ContactRow
         {
             Id = id,
@@ -94,6 +104,9 @@ public static class ContactsApi
             Email = request.Email is null ? existing.Email : Clean(request.Email),
             Company = request.Company is null ? existing.Company : Clean(request.Company),
             CustomFields = request.CustomFields is null ? existing.CustomFields : JsonSerializer.Serialize(request.CustomFields),
+            TimeZone = clock.StoredZones,
+            TimeZoneGiven = given,
+            Region = clock.Region,
             UpdatedAt = UnixMs.From(time.GetUtcNow()),
         };
         if (!await contacts.UpdateAsync(updated)) return Problems.Conflict($"Another contact already has the number {phone}.");
@@ -125,6 +138,12 @@ public static class ContactsApi
         if (InputLimits.CustomFieldsProblem(custom) is { } problem) errors["customFields"] = [problem];
         return errors.Count == 0 ? null : TypedResults.ValidationProblem(errors, detail: $"{errors.First().Key}: {errors.First().Value[0]}");
     }
+
+    /// <summary>A given zone must be an IANA name this node knows; null (or empty, on an edit) is no zone given.</summary>
+    private static ValidationProblem? ZoneProblem(string? zone) =>
+        string.IsNullOrWhiteSpace(zone) || (zone.Trim().Length <= InputLimits.MaxEchoLength && TimeZones.IsKnown(zone.Trim()))
+            ? null
+            : Problems.Invalid("timeZone", $"Unknown time zone '{InputLimits.Echo(zone.Trim())}': use an IANA name such as Europe/London.");
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

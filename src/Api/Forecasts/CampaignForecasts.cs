@@ -1,10 +1,12 @@
 using CallCampaigns.Domain;
 using CallCampaigns.Domain.Campaigns;
 using CallCampaigns.Domain.Concurrency;
+using CallCampaigns.Domain.Policy;
 using CallCampaigns.Domain.Scheduling;
 using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Queue;
+using CallCampaigns.Ledger.Rules;
 using Microsoft.Extensions.Options;
 
 namespace CallCampaigns.Api.Forecasts;
@@ -16,7 +18,7 @@ public sealed record ItemForecast(int Position, DateTimeOffset? EstimatedCallAt,
 /// Estimates for the people in a campaign's queue and for the campaign's end, from what the ledger says now (slots
 /// in use and who competes for them, calls in flight, how long calls take) and the pure rules that model dispatch.
 /// </summary>
-public sealed class CampaignForecasts(ForecastStore store, EngineClock time, IOptions<ApiDefaults> defaults)
+public sealed class CampaignForecasts(ForecastStore store, CallingRuleBook rules, EngineClock time, IOptions<ApiDefaults> defaults)
 {
     /// <summary>When the campaign's last call should end; null when nothing is left, or it is paused or final.</summary>
     public async Task<DateTimeOffset?> CompletionAsync(CampaignRow campaign)
@@ -41,16 +43,24 @@ public sealed class CampaignForecasts(ForecastStore store, EngineClock time, IOp
         var window = campaign.Window();
         var waiting = new WaitingContext(campaign.Status, window, now, inputs.UserInUse, inputs.UserLimit, inputs.SystemInUse, inputs.SystemLimit);
         var running = campaign.Status is CampaignStatus.Active or CampaignStatus.Scheduled;
-        var forecast = new QueueForecast(window, now, slots, callLength, inputs.InFlightSince.Select(UnixMs.ToTime));
+        // On each contact's clock the campaign's own window holds nobody: the gate reads it in each contact's zones.
+        var slotWindow = campaign.OnContactsClock ? window with { FirstCallTime = TimeOnly.MinValue, LastCallTime = TimeOnly.MinValue } : window;
+        var forecast = new QueueForecast(slotWindow, now, slots, callLength, inputs.InFlightSince.Select(UnixMs.ToTime));
+        var terms = campaign.Terms();
+        var callingRules = await rules.CurrentAsync();
         var result = new Dictionary<long, ItemForecast>(queued.Count);
         var due = 0;
         for (var i = 0; i < queued.Count; i++)
         {
             var item = queued[i];
-            var notBefore = item.ScheduledFor is { } ms ? UnixMs.ToTime(ms) : (DateTimeOffset?)null;
-            var reason = waiting.For(notBefore, item.Attempts, due);
-            if (notBefore is null || notBefore <= now) due++;
-            result[item.Id] = new ItemForecast(i + 1, running ? forecast.Next(notBefore) : null, reason);
+            var notBefore = UnixMs.ToTime(item.ScheduledFor);
+            var (reason, from, ends) = DialGate.Standard.Decide(new DialSubject(terms, item.Clock(), notBefore, item.Attempts, callingRules), now) switch
+            {
+                GateAnswer.Wait wait => (new WaitingReason(wait.Code, wait.Text, wait.Until), wait.DialableAt, wait.DialableAt is null),
+                GateAnswer.End => (new WaitingReason(WaitingReason.WindowClosed, "No calling window is left before the end date.", null), null, true),
+                _ => (waiting.ForSlot(due++), notBefore, false),
+            };
+            result[item.Id] = new ItemForecast(i + 1, running && !ends ? forecast.Next(from) : null, reason);
         }
 
         return result;

@@ -195,7 +195,8 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
         }
 
         return new ImportRow(number, Field(ColumnRole.PhoneNumber), Field(ColumnRole.Name), Field(ColumnRole.Email), Field(ColumnRole.Company),
-            Field(ColumnRole.Country), Field(ColumnRole.LastConversation), Field(ColumnRole.TranscriptSummary), custom ?? NoCustomFields);
+            Field(ColumnRole.Country), Field(ColumnRole.LastConversation), Field(ColumnRole.TranscriptSummary), custom ?? NoCustomFields,
+            Field(ColumnRole.TimeZone));
     }
 
     private static int IndexOf(IReadOnlyList<ColumnRole> roles, ColumnRole role)
@@ -212,7 +213,8 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
 
     private static StagedRow Stage(ValidRow valid) => new(
         valid.Row.Number, valid.E164, Trim(valid.Row.Name), Trim(valid.Row.Email), Trim(valid.Row.Company),
-        valid.Row.Custom.Count == 0 ? "{}" : JsonSerializer.Serialize(valid.Row.Custom), UnixMs.From(valid.LastConversationAt), Trim(valid.Row.TranscriptSummary));
+        valid.Row.Custom.Count == 0 ? "{}" : JsonSerializer.Serialize(valid.Row.Custom), UnixMs.From(valid.LastConversationAt), Trim(valid.Row.TranscriptSummary),
+        valid.Clock.StoredZones, !string.IsNullOrWhiteSpace(valid.Row.TimeZone), valid.Clock.Region);
 
     /// <summary>Stages a batch of good rows; writes the batch's row errors and the import's progress in their own short transaction.</summary>
     private async Task FlushAsync(

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CallCampaigns.Domain.Scheduling;
 
 namespace CallCampaigns.Domain.Campaigns;
@@ -14,6 +13,8 @@ public sealed record WaitingReason(string Code, string Text, DateTimeOffset? Unt
     public const string Paused = "paused";
     public const string RetryDelay = "retry-delay";
     public const string DialUnknown = "dial-unknown";
+    public const string ContactTime = "contact-time";
+    public const string CallingRules = "calling-rules";
 
     /// <summary>A dialing item whose dial Bolna did not answer: its call may be live, and is searched for.</summary>
     public static WaitingReason ForUnknownDial(DateTimeOffset? nextCheck) => new(
@@ -51,6 +52,15 @@ public sealed record WaitingContext(
                 : new(WaitingReason.Scheduled, $"Spread over the window: not before {When(start)}.", start);
         }
 
+        return ForSlot(dueIndex);
+    }
+
+    /// <summary>
+    /// Why an item the dial gate lets through still waits: the first ones take the free slots (<c>next</c>), the rest
+    /// wait for whichever limit binds first. <paramref name="dueIndex"/> counts the items before it let through too.
+    /// </summary>
+    public WaitingReason ForSlot(int dueIndex)
+    {
         var userFree = Math.Max(0, UserLimit - UserInUse);
         var systemFree = Math.Max(0, SystemLimit - SystemInUse);
         if (dueIndex < Math.Min(userFree, systemFree)) return new(WaitingReason.Next, "About to be dialled.", null);
@@ -59,14 +69,5 @@ public sealed record WaitingContext(
             : new(WaitingReason.SystemLimit, $"Waiting for its turn: {SystemInUse} of {SystemLimit} system call slots are in use, shared round-robin between users.", null);
     }
 
-    /// <summary>"today at 09:00", "tomorrow at 09:00" or "Mon 30 Nov at 09:00", in the campaign's zone.</summary>
-    private string When(DateTimeOffset at)
-    {
-        var zone = TimeZones.Find(Window.TimeZone);
-        var local = TimeZoneInfo.ConvertTime(at, zone);
-        var today = Window.LocalDate(Now);
-        var day = DateOnly.FromDateTime(local.DateTime);
-        var date = day == today ? "today" : day == today.AddDays(1) ? "tomorrow" : local.ToString("ddd d MMM", CultureInfo.InvariantCulture);
-        return $"{date} at {local.ToString("HH:mm", CultureInfo.InvariantCulture)} ({Window.TimeZone})";
-    }
+    private string When(DateTimeOffset at) => LocalWhen.Describe(at, Now, Window.TimeZone);
 }

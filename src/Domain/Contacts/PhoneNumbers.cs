@@ -16,10 +16,17 @@ public static class PhoneNumberRules
     /// </summary>
     public static (string? E164, string? Error) Normalise(string? raw, string? region)
     {
-        if (string.IsNullOrWhiteSpace(raw)) return (null, "missing phone number");
+        var (_, e164, error) = Read(raw, region);
+        return (e164, error);
+    }
+
+    /// <summary>As <see cref="Normalise"/>, with the number as parsed (for what else it tells: its zones, its region).</summary>
+    public static (PhoneNumber? Number, string? E164, string? Error) Read(string? raw, string? region)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return (null, null, "missing phone number");
         var text = raw.Trim();
         if (text.StartsWith("00", StringComparison.Ordinal)) text = "+" + text[2..];
-        if (!text.Any(char.IsDigit)) return (null, "not a phone number"); // what the parser would say, without its exception
+        if (!text.Any(char.IsDigit)) return (null, null, "not a phone number"); // what the parser would say, without its exception
         PhoneNumber number;
         try
         {
@@ -27,7 +34,7 @@ public static class PhoneNumberRules
         }
         catch (NumberParseException e)
         {
-            return (null, e.ErrorType switch
+            return (null, null, e.ErrorType switch
             {
                 ErrorType.INVALID_COUNTRY_CODE => "no country code, and no default region to read it with",
                 ErrorType.NOT_A_NUMBER => "not a phone number",
@@ -46,9 +53,9 @@ public static class PhoneNumberRules
                 PhoneNumberUtil.ValidationResult.INVALID_COUNTRY_CODE => "unknown country code",
                 _ => "not a valid number for its country",
             };
-            return (null, reason);
+            return (null, null, reason);
         }
 
-        return (Util.Format(number, PhoneNumberFormat.E164), null);
+        return (number, Util.Format(number, PhoneNumberFormat.E164), null);
     }
 }

@@ -13,6 +13,7 @@ public enum ColumnRole
     Country,
     LastConversation,
     TranscriptSummary,
+    TimeZone,
 }
 
 /// <summary>
@@ -35,6 +36,7 @@ public static class CsvColumns
         ["lastconversation"] = ColumnRole.LastConversation,
         ["lastinteraction"] = ColumnRole.LastConversation,
         ["transcriptsummary"] = ColumnRole.TranscriptSummary,
+        ["timezone"] = ColumnRole.TimeZone,
     };
 
     public static string Normalise(string header) =>

@@ -2,16 +2,17 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using CallCampaigns.Domain.Contacts;
 using CallCampaigns.Domain.Limits;
+using CallCampaigns.Domain.Scheduling;
 
 namespace CallCampaigns.Domain.Imports;
 
 /// <summary>One data row as read from the file (1-based <see cref="Number"/>), before its number is checked.</summary>
 public sealed record ImportRow(
     int Number, string? Phone, string? Name, string? Email, string? Company, string? Country,
-    string? LastConversation, string? TranscriptSummary, IReadOnlyDictionary<string, string> Custom);
+    string? LastConversation, string? TranscriptSummary, IReadOnlyDictionary<string, string> Custom, string? TimeZone = null);
 
-/// <summary>A row whose number is good, in E.164.</summary>
-public sealed record ValidRow(ImportRow Row, string E164, DateTimeOffset? LastConversationAt);
+/// <summary>A row whose number is good, in E.164, with the contact's clock (the file's <c>time_zone</c>, or the number's).</summary>
+public sealed record ValidRow(ImportRow Row, string E164, DateTimeOffset? LastConversationAt, ContactClock Clock);
 
 /// <summary>The checks a row must pass to join a campaign, with the reasons a person can act on.</summary>
 public static partial class ImportRowRules
@@ -42,10 +43,16 @@ public static partial class ImportRowRules
             return (null, $"the number was turned into scientific notation by a spreadsheet ({InputLimits.Echo(row.Phone.Trim())}): format the column as text and export again");
         }
 
+        var zone = row.TimeZone?.Trim();
+        if (!string.IsNullOrEmpty(zone) && (zone.Length > InputLimits.MaxEchoLength || !TimeZones.IsKnown(zone)))
+        {
+            return (null, $"unknown time zone '{InputLimits.Echo(zone)}': use an IANA name such as Europe/London");
+        }
+
         var region = string.IsNullOrWhiteSpace(row.Country) ? defaultRegion : row.Country.Trim();
-        var (e164, error) = PhoneNumberRules.Normalise(row.Phone, region);
-        if (e164 is null) return (null, $"invalid phone number: {error}");
-        return (new ValidRow(row, e164, ParseDate(row.LastConversation)), null);
+        var (number, e164, error) = PhoneNumberRules.Read(row.Phone, region);
+        if (number is null || e164 is null) return (null, $"invalid phone number: {error}");
+        return (new ValidRow(row, e164, ParseDate(row.LastConversation), ContactTimes.Given(ContactTimes.ForNumber(number), zone)), null);
     }
 
     private static DateTimeOffset? ParseDate(string? text) =>

@@ -38,7 +38,7 @@ public static class CallOutcomes
         var contactDeleted = attempt.ContactId is null && itemTo is ItemStatus.Queued or ItemStatus.Failed;
         if (contactDeleted) itemTo = ItemStatus.Cancelled;
         DateTimeOffset? retryAt = itemTo == ItemStatus.Queued && !balanceLow && !stoppedForPause
-            ? campaign.Window().EarliestStartAtOrAfter(now + TimeSpan.FromMinutes(campaign.RetryDelayMinutes)) ?? now
+            ? (campaign.OnContactsClock ? now + TimeSpan.FromMinutes(campaign.RetryDelayMinutes) : campaign.Window().EarliestStartAtOrAfter(now + TimeSpan.FromMinutes(campaign.RetryDelayMinutes)) ?? now)
             : null;
         var final = CallStatus.IsFinal(decision.Status);
 

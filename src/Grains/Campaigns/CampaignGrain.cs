@@ -3,6 +3,7 @@ using CallCampaigns.Domain.Scheduling;
 using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Queue;
+using CallCampaigns.Ledger.Rules;
 using CallCampaigns.Ledger.Slots;
 using Orleans.Utilities;
 
@@ -18,6 +19,7 @@ public sealed class CampaignGrain(
     CampaignStore campaigns,
     QueueStore queue,
     SlotLeaseStore leases,
+    CallingRuleBook rules,
     DialAnswers dials,
     EngineClock time,
     IOptions<EngineOptions> options,
@@ -36,6 +38,7 @@ public sealed class CampaignGrain(
     private bool? _reminderSet;
     private DateTimeOffset? _reminderDue;
     private DateTimeOffset? _reminderStepEnds;
+    private DateTimeOffset? _gateWake; // the earliest moment an item the dial gate held in the last pass may be dialled
 
     private long Id => this.GetPrimaryKeyLong();
 
@@ -204,6 +207,7 @@ public sealed class CampaignGrain(
     private async Task PumpAsync(bool reassert)
     {
         _reassert = reassert;
+        _gateWake = null;
         var campaign = await CurrentAsync();
         var now = Now;
         if (campaign is not null && campaign.Status == CampaignStatus.Scheduled && campaign.Window().LocalDate(now) >= campaign.Window().StartDate)
@@ -220,7 +224,7 @@ public sealed class CampaignGrain(
         }
 
         var window = campaign.Window();
-        if (window.HasEndedAt(now))
+        if (campaign.LastWindow().HasEndedAt(now))
         {
             await queue.CancelQueuedAsync(Id, "campaign ended", UnixMs.From(now));
             await SettleDemandAsync(0);
@@ -228,7 +232,7 @@ public sealed class CampaignGrain(
             return;
         }
 
-        if (!window.IsOpenAt(now))
+        if (!campaign.OnContactsClock && !window.IsOpenAt(now))
         {
             await SettleDemandAsync(0);
             var opens = window.EarliestStartAtOrAfter(now);
@@ -248,8 +252,9 @@ public sealed class CampaignGrain(
         if (campaign.QueuedCount == 0) await SettleDemandAsync(0);
         var current = dialled || campaign is { QueuedCount: 0, InProgressCount: 0 } ? await CompleteIfDoneAsync() : campaign;
         var next = campaign.QueuedCount > 0 && await queue.NextNotBeforeAsync(Id, UnixMs.From(now)) is { } ms
-            ? window.EarliestStartAtOrAfter(UnixMs.ToTime(ms))
+            ? campaign.OnContactsClock ? UnixMs.ToTime(ms) : window.EarliestStartAtOrAfter(UnixMs.ToTime(ms))
             : null;
+        if (_gateWake is { } held && (next is null || held < next)) next = held;
         // Calls waiting only for a slot are next "now": the slot's release wakes the campaign, not a timer.
         await ArrangeWakeAsync(current, next, nextCallAt: _reportedDemand > 0 ? now : next);
     }
@@ -262,7 +267,16 @@ public sealed class CampaignGrain(
         var expires = UnixMs.From(now + options.Value.StaleCallAfter);
         for (var round = 0; round < 8; round++)
         {
-            var due = await queue.DueItemIdsAsync(Id, nowMs, options.Value.MaxDemandPerCampaign + _slots.Count);
+            // The dial gate decides who may be called now: ended items leave the queue, held ones wake the campaign later.
+            var pass = await GatePass.ReadAsync(queue, campaign, await rules.CurrentAsync(), now, options.Value.MaxDemandPerCampaign + _slots.Count);
+            foreach (var (itemId, attempts, end) in pass.Ends)
+            {
+                if (!await queue.EndQueuedAsync(Id, itemId, end.Outcome, end.Reason, nowMs)) continue;
+                Publish(new CampaignEvent(CampaignEvent.ItemKind, Id, now, itemId, ItemStatus.Cancelled, end.Outcome, attempts));
+            }
+
+            _gateWake = pass.HeldUntil;
+            var due = pass.Dial;
             var next = 0;
             while (_slots.Count > 0 && next < due.Count)
             {

@@ -17,6 +17,7 @@ internal static class Settings
         FirstCallTime = settings.FirstCallTime,
         LastCallTime = settings.LastCallTime,
         TimeZone = settings.TimeZone,
+        WindowZone = settings.WindowZone,
         StartDate = campaign.StartDate,
         EndDate = settings.EndDate,
         Pacing = settings.Pacing,

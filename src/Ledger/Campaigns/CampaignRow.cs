@@ -13,6 +13,18 @@ public sealed class CampaignRow
         DateOnly.ParseExact(StartDate, "yyyy-MM-dd", CultureInfo.InvariantCulture),
         EndDate is null ? null : DateOnly.ParseExact(EndDate, "yyyy-MM-dd", CultureInfo.InvariantCulture));
 
+    /// <summary>What the dial gate knows of the campaign.</summary>
+    public Domain.Policy.CampaignTerms Terms() => new(Status, Window(), WindowZone);
+
+    /// <summary>True when the window is read on each contact's clock.</summary>
+    public bool OnContactsClock => WindowZone == Domain.Policy.WindowZone.Contact;
+
+    /// <summary>
+    /// The window as far as the campaign as a whole is concerned: its own, or on each contact's clock the window
+    /// read in the last zone on Earth (UTC-12), so the campaign ends only once its end date is over everywhere.
+    /// </summary>
+    public CallWindow LastWindow() => OnContactsClock ? Window() with { TimeZone = "Etc/GMT+12" } : Window();
+
     public RetryPolicy Retry() => new(
         RetryMaxAttempts, RetryDelayMinutes, RetryOn.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
@@ -28,6 +40,8 @@ public sealed class CampaignRow
     /// <summary>HH:mm.</summary>
     public required string LastCallTime { get; init; }
     public required string TimeZone { get; init; }
+    /// <summary>Whose clock the window is read on: "campaign" or "contact" (see <c>WindowZone</c>).</summary>
+    public string WindowZone { get; init; } = Domain.Policy.WindowZone.Campaign;
     /// <summary>YYYY-MM-DD.</summary>
     public required string StartDate { get; init; }
     public string? EndDate { get; init; }

@@ -10,10 +10,10 @@ public sealed class CampaignStore(LedgerDatabase database)
     /// <summary>Inserts a campaign row (parameters: a <see cref="CampaignRow"/>) and returns its id.</summary>
     internal const string InsertSql = """
         INSERT INTO campaigns (user_id, name, description, agent_id, from_phone_number, next_action,
-            first_call_time, last_call_time, time_zone, start_date, end_date, pacing,
+            first_call_time, last_call_time, time_zone, window_zone, start_date, end_date, pacing,
             retry_max_attempts, retry_delay_minutes, retry_on, status, status_reason, created_at, updated_at)
         VALUES (@UserId, @Name, @Description, @AgentId, @FromPhoneNumber, @NextAction,
-            @FirstCallTime, @LastCallTime, @TimeZone, @StartDate, @EndDate, @Pacing,
+            @FirstCallTime, @LastCallTime, @TimeZone, @WindowZone, @StartDate, @EndDate, @Pacing,
             @RetryMaxAttempts, @RetryDelayMinutes, @RetryOn, @Status, @StatusReason, @CreatedAt, @UpdatedAt)
         RETURNING id
         """;
@@ -172,7 +172,8 @@ public sealed class CampaignStore(LedgerDatabase database)
         await connection.ExecuteAsync(
             """
             UPDATE campaigns SET name = @Name, description = @Description, agent_id = @AgentId, next_action = @NextAction,
-                first_call_time = @FirstCallTime, last_call_time = @LastCallTime, time_zone = @TimeZone, end_date = @EndDate,
+                first_call_time = @FirstCallTime, last_call_time = @LastCallTime, time_zone = @TimeZone, window_zone = @WindowZone,
+                end_date = @EndDate,
                 pacing = @Pacing, retry_max_attempts = @RetryMaxAttempts, retry_delay_minutes = @RetryDelayMinutes,
                 retry_on = @RetryOn, updated_at = @UpdatedAt
             WHERE id = @Id

@@ -12,8 +12,10 @@ public sealed class ContactStore(LedgerDatabase database)
         await using var connection = await database.OpenAsync();
         var id = await connection.QuerySingleOrDefaultAsync<long?>(
             """
-            INSERT INTO contacts (user_id, phone_number, name, email, company, custom_fields, created_at, updated_at)
-            VALUES (@UserId, @PhoneNumber, @Name, @Email, @Company, @CustomFields, @CreatedAt, @UpdatedAt)
+            INSERT INTO contacts (user_id, phone_number, name, email, company, custom_fields, time_zone, time_zone_given, region,
+                created_at, updated_at)
+            VALUES (@UserId, @PhoneNumber, @Name, @Email, @Company, @CustomFields, @TimeZone, @TimeZoneGiven, @Region,
+                @CreatedAt, @UpdatedAt)
             ON CONFLICT (user_id, phone_number) DO NOTHING
             RETURNING id
             """,
@@ -59,7 +61,8 @@ public sealed class ContactStore(LedgerDatabase database)
         await connection.ExecuteAsync(
             """
             UPDATE contacts SET phone_number = @PhoneNumber, name = @Name, email = @Email, company = @Company,
-                custom_fields = @CustomFields, updated_at = @UpdatedAt
+                custom_fields = @CustomFields, time_zone = @TimeZone, time_zone_given = @TimeZoneGiven, region = @Region,
+                updated_at = @UpdatedAt
             WHERE id = @Id AND user_id = @UserId
             """,
             contact, transaction);

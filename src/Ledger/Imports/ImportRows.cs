@@ -34,7 +34,7 @@ public readonly record struct ImportCounts(int TotalRows, int SkippedDuplicates,
 /// <summary>A row ready to join: its number, what the file says of the person, and its custom fields as JSON.</summary>
 public sealed record StagedRow(
     int RowNumber, string PhoneNumber, string? Name, string? Email, string? Company, string CustomFields,
-    long? LastConversationAt, string? TranscriptSummary);
+    long? LastConversationAt, string? TranscriptSummary, string? TimeZone = null, bool TimeZoneGiven = false, string? Region = null);
 
 /// <summary>A row that does not join, and why.</summary>
 public sealed record RowError(int RowNumber, string? PhoneNumber, string Reason);

@@ -27,6 +27,7 @@ public sealed class ImportSession : IAsyncDisposable
         new("row_number", NpgsqlDbType.Integer), new("phone", NpgsqlDbType.Text), new("name", NpgsqlDbType.Text),
         new("email", NpgsqlDbType.Text), new("company", NpgsqlDbType.Text), new("custom_fields", NpgsqlDbType.Text),
         new("last_conversation_at", NpgsqlDbType.Bigint), new("transcript_summary", NpgsqlDbType.Text),
+        new("time_zone", NpgsqlDbType.Text), new("time_zone_given", NpgsqlDbType.Boolean), new("region", NpgsqlDbType.Text),
     ];
 
     /// <summary>
@@ -67,7 +68,7 @@ public sealed class ImportSession : IAsyncDisposable
                 {(postgres ? "" : "DROP TABLE IF EXISTS temp.import_rows;")}
                 CREATE TEMP TABLE import_rows (
                     row_number integer {(postgres ? "NOT NULL" : "PRIMARY KEY")}, phone text NOT NULL, name text, email text, company text, custom_fields text NOT NULL,
-                    last_conversation_at bigint, transcript_summary text) {(postgres ? "ON COMMIT DROP" : "")}
+                    last_conversation_at bigint, transcript_summary text, time_zone text, time_zone_given boolean NOT NULL, region text) {(postgres ? "ON COMMIT DROP" : "")}
                 """,
                 transaction: transaction);
             return new ImportSession(connection, transaction, userId, importId, now);
@@ -82,7 +83,7 @@ public sealed class ImportSession : IAsyncDisposable
     /// <summary>Stages a batch of good rows (on SQLite in a transaction of the temporary database only).</summary>
     public async Task StageAsync(IReadOnlyList<StagedRow> rows, CancellationToken cancellationToken)
     {
-        var values = rows.Select(r => new object?[] { r.RowNumber, r.PhoneNumber, r.Name, r.Email, r.Company, r.CustomFields, r.LastConversationAt, r.TranscriptSummary });
+        var values = rows.Select(r => new object?[] { r.RowNumber, r.PhoneNumber, r.Name, r.Email, r.Company, r.CustomFields, r.LastConversationAt, r.TranscriptSummary, r.TimeZone, r.TimeZoneGiven, r.Region });
         if (_transaction is not null)
         {
             await BulkWriter.WriteAsync(_connection, _transaction, "import_rows", StagingColumns, values, cancellationToken);
@@ -180,8 +181,9 @@ public sealed class ImportSession : IAsyncDisposable
         _connection.ExecuteAsync(
             $$"""
             INSERT INTO contacts (user_id, phone_number, name, email, company, custom_fields, last_conversation_at,
-                last_transcript_summary, created_at, updated_at)
-            SELECT @UserId, phone, name, email, company, custom_fields, last_conversation_at, transcript_summary, @Now, @Now
+                last_transcript_summary, time_zone, time_zone_given, region, created_at, updated_at)
+            SELECT @UserId, phone, name, email, company, custom_fields, last_conversation_at, transcript_summary,
+                time_zone, time_zone_given, region, @Now, @Now
             FROM import_rows WHERE true
             {{(IsSqlite ? "ORDER BY phone" : "")}}
             ON CONFLICT (user_id, phone_number) DO NOTHING;
@@ -193,6 +195,9 @@ public sealed class ImportSession : IAsyncDisposable
                 custom_fields = CASE WHEN contacts.custom_fields = '{}' THEN r.custom_fields ELSE contacts.custom_fields END,
                 last_conversation_at = coalesce(contacts.last_conversation_at, r.last_conversation_at),
                 last_transcript_summary = coalesce(contacts.last_transcript_summary, r.transcript_summary),
+                time_zone = CASE WHEN r.time_zone_given OR contacts.time_zone IS NULL THEN r.time_zone ELSE contacts.time_zone END,
+                time_zone_given = CASE WHEN r.time_zone_given THEN r.time_zone_given ELSE contacts.time_zone_given END,
+                region = coalesce(contacts.region, r.region),
                 updated_at = @Now
             FROM import_rows r
             WHERE contacts.user_id = @UserId AND contacts.phone_number = r.phone
@@ -201,7 +206,10 @@ public sealed class ImportSession : IAsyncDisposable
                 OR (contacts.company IS NULL AND r.company IS NOT NULL)
                 OR (contacts.custom_fields = '{}' AND r.custom_fields <> '{}')
                 OR (contacts.last_conversation_at IS NULL AND r.last_conversation_at IS NOT NULL)
-                OR (contacts.last_transcript_summary IS NULL AND r.transcript_summary IS NOT NULL));
+                OR (contacts.last_transcript_summary IS NULL AND r.transcript_summary IS NOT NULL)
+                OR (r.time_zone_given AND coalesce(contacts.time_zone, '') <> r.time_zone)
+                OR (contacts.time_zone IS NULL AND r.time_zone IS NOT NULL)
+                OR (contacts.region IS NULL AND r.region IS NOT NULL));
             """,
             args, transaction, JoinTimeoutSeconds);
 

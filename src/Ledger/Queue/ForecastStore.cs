@@ -14,6 +14,16 @@ public sealed class QueuedSlot
     public long Id { get; init; }
     public long? ScheduledFor { get; init; }
     public int Attempts { get; init; }
+    public int Priority { get; init; }
+    public long Position { get; init; }
+    public string PhoneNumber { get; init; } = "";
+    /// <summary>The contact's stored zones and region (see <c>ContactRow.Clock</c>).</summary>
+    public string? TimeZone { get; init; }
+    public string? Region { get; init; }
+
+    /// <summary>The contact's clock: as stored, or read from the number when none was stored.</summary>
+    public Domain.Contacts.ContactClock Clock() =>
+        TimeZone is null && Region is null ? Domain.Contacts.ContactTimes.ForNumber(PhoneNumber) : Domain.Contacts.ContactClock.FromStored(TimeZone, Region);
 }
 
 /// <summary>Reads for queue forecasts (positions, estimated call times, waiting reasons, completion).</summary>
@@ -67,7 +77,11 @@ public sealed class ForecastStore(LedgerDatabase database)
     {
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<QueuedSlot>(
-            $"SELECT id, scheduled_for, attempts FROM queue_items WHERE campaign_id = @campaignId AND status = 'queued' ORDER BY {QueueStore.DueTime}, priority DESC, position LIMIT @count",
+            $"""
+            SELECT q.id, q.scheduled_for, q.attempts, q.phone_number, c.time_zone, c.region
+            FROM queue_items q LEFT JOIN contacts c ON c.id = q.contact_id
+            WHERE q.campaign_id = @campaignId AND q.status = 'queued' ORDER BY {QueueStore.DueTime}, q.priority DESC, q.position LIMIT @count
+            """,
             new { campaignId, now, count })).AsList();
     }
 }

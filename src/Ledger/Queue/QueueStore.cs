@@ -16,18 +16,43 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
     /// </summary>
     public const string DueTime = "CASE WHEN scheduled_for IS NULL OR scheduled_for < @now THEN @now ELSE scheduled_for END";
 
-    /// <summary>Ids of queued items that may be dialled at <paramref name="now"/>, in dispatch order.</summary>
-    public async Task<IReadOnlyList<long>> DueItemIdsAsync(long campaignId, long now, int limit)
+    /// <summary>
+    /// Queued items past their not-before time, in dispatch order, from after (<paramref name="afterPriority"/>,
+    /// <paramref name="afterPosition"/>) on, each with its contact's clock: what the dial gate is asked about.
+    /// </summary>
+    public async Task<IReadOnlyList<QueuedSlot>> DueCandidatesAsync(long campaignId, long now, int limit, int? afterPriority = null, long afterPosition = 0)
     {
         await using var connection = await database.OpenAsync();
-        return (await connection.QueryAsync<long>(
-            """
-            SELECT id FROM queue_items
-            WHERE campaign_id = @campaignId AND status = 'queued' AND (scheduled_for IS NULL OR scheduled_for <= @now)
-            ORDER BY priority DESC, position
+        var after = afterPriority is null ? "" : "AND (q.priority < @afterPriority OR (q.priority = @afterPriority AND q.position > @afterPosition))";
+        return (await connection.QueryAsync<QueuedSlot>(
+            $"""
+            SELECT q.id, q.scheduled_for, q.attempts, q.phone_number, q.priority, q.position, c.time_zone, c.region
+            FROM queue_items q LEFT JOIN contacts c ON c.id = q.contact_id
+            WHERE q.campaign_id = @campaignId AND q.status = 'queued' AND (q.scheduled_for IS NULL OR q.scheduled_for <= @now) {after}
+            ORDER BY q.priority DESC, q.position
             LIMIT @limit
             """,
-            new { campaignId, now, limit })).AsList();
+            new { campaignId, now, limit, afterPriority, afterPosition })).AsList();
+    }
+
+    /// <summary>Ends one queued item cancelled, with an outcome (may be null) and a reason; false when it was no longer queued.</summary>
+    public async Task<bool> EndQueuedAsync(long campaignId, long itemId, string? outcome, string reason, long now)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var ended = await connection.ExecuteAsync(
+            """
+            UPDATE queue_items SET status = 'cancelled', outcome = @outcome, failure_reason = @reason, updated_at = @now
+            WHERE id = @itemId AND campaign_id = @campaignId AND status = 'queued'
+            """,
+            new { itemId, campaignId, outcome, reason, now }, transaction);
+        if (ended == 1)
+        {
+            await connection.ExecuteAsync(CounterColumns.Move(ItemStatus.Queued, ItemStatus.Cancelled), new { CampaignId = campaignId, Now = now }, transaction);
+        }
+
+        await transaction.CommitAsync();
+        return ended == 1;
     }
 
     /// <summary>The earliest not-before time among queued items that are not yet due.</summary>

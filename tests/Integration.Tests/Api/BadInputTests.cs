@@ -33,7 +33,7 @@ public sealed class BadInputTests(EmbeddedNodeFixture fixture) : IClassFixture<E
         await AssertProblemAsync(await SendJsonAsync(user, HttpMethod.Post, "api/campaigns", Campaign(contacts, retry)), 400, "retry.on");
         var id = (await user.CreateCampaignAsync(Campaign(contacts)))["id"]!.GetValue<long>();
         await AssertProblemAsync(await SendJsonAsync(user, HttpMethod.Patch, $"api/campaigns/{id}", new { name = "Renamed", retry }), 400, "retry.on");
-        await AssertProblemAsync(await ImportAsync(user, "phone_number\n+14155550101\n", ("retry", "{\"maxAttempts\":2,\"on\":[null]}")), 400, "retry.on");
+        await AssertProblemAsync(await ImportAsync(user, "phone_number\n+14165550101\n", ("retry", "{\"maxAttempts\":2,\"on\":[null]}")), 400, "retry.on");
 
         var list = await user.GetAsync("api/campaigns");
         Assert.Equal(1, list["total"]!.GetValue<int>());
@@ -56,7 +56,7 @@ public sealed class BadInputTests(EmbeddedNodeFixture fixture) : IClassFixture<E
     public async Task A_retry_form_field_that_is_not_what_it_should_be_is_a_400_and_no_campaign_is_created(string field, string value)
     {
         using var user = await NewUserAsync();
-        await AssertProblemAsync(await ImportAsync(user, "phone_number\n+14155550102\n", (field, value)), 400, field);
+        await AssertProblemAsync(await ImportAsync(user, "phone_number\n+14165550102\n", (field, value)), 400, field);
         Assert.Equal(0, (await user.GetAsync("api/campaigns"))["total"]!.GetValue<int>());
         Assert.Equal(0, (await user.GetAsync("api/contacts"))["total"]!.GetValue<int>());
     }
@@ -96,7 +96,7 @@ public sealed class BadInputTests(EmbeddedNodeFixture fixture) : IClassFixture<E
             noBoundary.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data");
             await AssertProblemAsync(await user.Http.PostAsync(path, noBoundary, Cancel), 400, "file");
 
-            using var truncated = new ByteArrayContent(Encoding.UTF8.GetBytes("--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nphone_number\r\n+1415555"));
+            using var truncated = new ByteArrayContent(Encoding.UTF8.GetBytes("--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nphone_number\r\n+1416555"));
             truncated.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=x");
             await AssertProblemAsync(await user.Http.PostAsync(path, truncated, Cancel), 400, "file");
         }
@@ -175,9 +175,9 @@ public sealed class BadInputTests(EmbeddedNodeFixture fixture) : IClassFixture<E
     public async Task Percent_and_underscore_in_a_contact_search_match_themselves_only()
     {
         using var user = await NewUserAsync();
-        await user.PostAsync("api/contacts", new { name = "Ann", phoneNumber = "+14155550111" }, 201);
-        await user.PostAsync("api/contacts", new { name = "100% Bob", phoneNumber = "+14155550112" }, 201);
-        await user.PostAsync("api/contacts", new { name = "Cy_Dee", phoneNumber = "+14155550113" }, 201);
+        await user.PostAsync("api/contacts", new { name = "Ann", phoneNumber = "+14165550111" }, 201);
+        await user.PostAsync("api/contacts", new { name = "100% Bob", phoneNumber = "+14165550112" }, 201);
+        await user.PostAsync("api/contacts", new { name = "Cy_Dee", phoneNumber = "+14165550113" }, 201);
 
         Assert.Equal(["100% Bob"], await NamesAsync(user, "%25"));
         Assert.Equal(["Cy_Dee"], await NamesAsync(user, "_"));

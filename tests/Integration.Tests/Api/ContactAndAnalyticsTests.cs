@@ -16,12 +16,12 @@ public sealed class ContactAndAnalyticsTests(EmbeddedNodeFixture fixture) : ICla
         using var user = await NewUserAsync();
         var ids = await user.CreateContactsAsync(2, numberBase: 8100);
 
-        var changed = await user.SendAsync(HttpMethod.Patch, $"api/contacts/{ids[0]}", new { name = "Asha Rao", phoneNumber = "+1 415 555 8199", company = "Acme" });
+        var changed = await user.SendAsync(HttpMethod.Patch, $"api/contacts/{ids[0]}", new { name = "Asha Rao", phoneNumber = "+1 416 555 8199", company = "Acme" });
         Assert.Equal("Asha Rao", (string?)changed["name"]);
-        Assert.Equal("+14155558199", (string?)changed["phoneNumber"]);
+        Assert.Equal("+14165558199", (string?)changed["phoneNumber"]);
         Assert.Equal("Acme", (string?)changed["company"]);
 
-        using var clash = await user.Http.PatchAsJsonAsync($"api/contacts/{ids[1]}", new { phoneNumber = "+14155558199" }, Cancel);
+        using var clash = await user.Http.PatchAsJsonAsync($"api/contacts/{ids[1]}", new { phoneNumber = "+14165558199" }, Cancel);
         Assert.Equal(HttpStatusCode.Conflict, clash.StatusCode);
         using var stranger = await NewUserAsync();
         using var notYours = await stranger.Http.PatchAsJsonAsync($"api/contacts/{ids[1]}", new { name = "Mallory" }, Cancel);

@@ -67,11 +67,11 @@ public sealed class CsvImportTests(EmbeddedNodeFixture fixture) : IClassFixture<
     public async Task Importing_into_a_campaign_skips_contacts_already_in_it_and_reuses_known_contacts()
     {
         using var user = await NewUserAsync();
-        var known = await user.PostAsync("api/contacts", new { phoneNumber = "+14155550177", email = "known@example.com" }, 201);
-        var (_, created) = await ImportAsync(user, "phone\n+14155550178\n", scheduled: true);
+        var known = await user.PostAsync("api/contacts", new { phoneNumber = "+14165550177", email = "known@example.com" }, 201);
+        var (_, created) = await ImportAsync(user, "phone\n+14165550178\n", scheduled: true);
         var id = created["campaign"]!["id"]!.GetValue<long>();
 
-        using var content = File("phone_number\tname\n+14155550178\tAgain\n+14155550177\tKnown Person\n");
+        using var content = File("phone_number\tname\n+14165550178\tAgain\n+14165550177\tKnown Person\n");
         using var response = await user.Http.PostAsync($"api/campaigns/{id}/contacts/import", content, Cancel);
         var summary = (await response.Content.ReadFromJsonAsync<JsonObject>(Cancel))!;
 
@@ -89,10 +89,10 @@ public sealed class CsvImportTests(EmbeddedNodeFixture fixture) : IClassFixture<
     public async Task A_large_import_into_a_campaign_reports_its_progress_on_the_campaigns_event_stream()
     {
         using var user = await NewUserAsync();
-        var (_, created) = await ImportAsync(user, "phone\n+14155550300\n", scheduled: true);
+        var (_, created) = await ImportAsync(user, "phone\n+14165550300\n", scheduled: true);
         var id = created["campaign"]!["id"]!.GetValue<long>();
         var rows = new StringBuilder("phone_number,name\n");
-        for (var i = 0; i < 12_000; i++) rows.Append(CultureInfo.InvariantCulture, $"+141555{i:D5},Person {i}\n");
+        for (var i = 0; i < 12_000; i++) rows.Append(CultureInfo.InvariantCulture, $"+141655{i:D5},Person {i}\n");
 
         var subscribed = new TaskCompletionSource();
         var listening = user.ListenAsync(id, (kind, data) =>
@@ -119,7 +119,7 @@ public sealed class CsvImportTests(EmbeddedNodeFixture fixture) : IClassFixture<
             { "empty", [], "empty" },
             { "header only", Encoding.UTF8.GetBytes("name,phone_number\n"), "no rows" },
             { "no phone column", Encoding.UTF8.GetBytes("name,email\nAsha,a@b.c\n"), "No phone number column" },
-            { "wrong delimiter", Encoding.UTF8.GetBytes("name|phone_number\nAsha|+14155550100\n"), "No phone number column" },
+            { "wrong delimiter", Encoding.UTF8.GetBytes("name|phone_number\nAsha|+14165550100\n"), "No phone number column" },
             { "not UTF-8", [.. Encoding.UTF8.GetBytes("name,phone\n"), 0xC3, 0x28, 0x0A], "not UTF-8" },
             { "over the size limit", OverLimit(), "larger than the limit" },
         };
@@ -147,7 +147,7 @@ public sealed class CsvImportTests(EmbeddedNodeFixture fixture) : IClassFixture<
     {
         using var user = await NewUserAsync();
         var huge = new string('x', 100_000);
-        var csv = $"name,phone_number,notes\nGood,+14155550190,ok\nLong,+14155550191,{huge}\nBroken \"quote,+14155550192,x\n";
+        var csv = $"name,phone_number,notes\nGood,+14165550190,ok\nLong,+14165550191,{huge}\nBroken \"quote,+14165550192,x\n";
 
         var (status, body) = await ImportAsync(user, csv);
 
@@ -175,7 +175,7 @@ public sealed class CsvImportTests(EmbeddedNodeFixture fixture) : IClassFixture<
 
     private static byte[] OverLimit()
     {
-        var row = Encoding.UTF8.GetBytes("Someone,+14155550100,note\n");
+        var row = Encoding.UTF8.GetBytes("Someone,+14165550100,note\n");
         var bytes = new byte[(50 << 20) + row.Length * 2];
         for (var at = 0; at + row.Length <= bytes.Length; at += row.Length) row.CopyTo(bytes, at);
         Encoding.UTF8.GetBytes("name,phone_number,notes\n").CopyTo(bytes, 0);

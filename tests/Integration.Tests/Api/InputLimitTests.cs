@@ -14,13 +14,13 @@ public sealed class InputLimitTests(EmbeddedNodeFixture fixture) : IClassFixture
 
     public static TheoryData<string, string> OversizedContacts() => new()
     {
-        { "{\"name\":\"" + new string('n', 201) + "\",\"phoneNumber\":\"+14155550120\"}", "name" },
-        { "{\"email\":\"" + new string('e', 321) + "\",\"phoneNumber\":\"+14155550120\"}", "email" },
-        { "{\"company\":\"" + new string('c', 201) + "\",\"phoneNumber\":\"+14155550120\"}", "company" },
+        { "{\"name\":\"" + new string('n', 201) + "\",\"phoneNumber\":\"+14165550120\"}", "name" },
+        { "{\"email\":\"" + new string('e', 321) + "\",\"phoneNumber\":\"+14165550120\"}", "email" },
+        { "{\"company\":\"" + new string('c', 201) + "\",\"phoneNumber\":\"+14165550120\"}", "company" },
         { "{\"phoneNumber\":\"+1" + new string('5', 100) + "\"}", "phoneNumber" },
-        { "{\"phoneNumber\":\"+14155550120\",\"customFields\":{\"plan\":\"" + new string('v', 2001) + "\"}}", "customFields" },
-        { "{\"phoneNumber\":\"+14155550120\",\"customFields\":{" + string.Join(',', Enumerable.Range(0, 51).Select(i => $"\"f{i}\":\"x\"")) + "}}", "customFields" },
-        { "{\"phoneNumber\":\"+14155550120\",\"customFields\":{\"plan\":null}}", "customFields" },
+        { "{\"phoneNumber\":\"+14165550120\",\"customFields\":{\"plan\":\"" + new string('v', 2001) + "\"}}", "customFields" },
+        { "{\"phoneNumber\":\"+14165550120\",\"customFields\":{" + string.Join(',', Enumerable.Range(0, 51).Select(i => $"\"f{i}\":\"x\"")) + "}}", "customFields" },
+        { "{\"phoneNumber\":\"+14165550120\",\"customFields\":{\"plan\":null}}", "customFields" },
     };
 
     [Theory]
@@ -68,7 +68,7 @@ public sealed class InputLimitTests(EmbeddedNodeFixture fixture) : IClassFixture
     {
         using var user = await NewUserAsync();
         var header = "phone_number," + string.Join(',', Enumerable.Range(0, 100).Select(i => $"c{i}"));
-        using var response = await ImportAsync(user, $"{header}\n+14155550130{new string(',', 100)}\n");
+        using var response = await ImportAsync(user, $"{header}\n+14165550130{new string(',', 100)}\n");
         Assert.Contains("at most 100", (string?)(await ProblemAsync(response))["detail"]);
         Assert.Equal(0, (await user.GetAsync("api/campaigns"))["total"]!.GetValue<int>());
     }
@@ -77,7 +77,7 @@ public sealed class InputLimitTests(EmbeddedNodeFixture fixture) : IClassFixture
     public async Task An_invalid_number_of_a_megabyte_is_echoed_back_in_at_most_64_characters()
     {
         using var user = await NewUserAsync();
-        using var response = await ImportAsync(user, $"phone_number\n+14155550131\n{new string('9', 5000)}\n");
+        using var response = await ImportAsync(user, $"phone_number\n+14165550131\n{new string('9', 5000)}\n");
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = (await response.Content.ReadFromJsonAsync<JsonObject>(Cancel))!;
         var error = body["import"]!["errors"]!.AsArray().Single()!;

@@ -21,7 +21,7 @@ public sealed class TenancyTests(EmbeddedNodeFixture fixture) : IClassFixture<Em
             agentId = "sim-sales-agent", firstCallTime = "09:00", lastCallTime = "17:00", contactIds = contacts,
             startDate = DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         }))["id"]!.GetValue<long>();
-        using var file = new MultipartFormDataContent { { new StringContent("phone\n+14155559199\n"), "file", "c.csv" } };
+        using var file = new MultipartFormDataContent { { new StringContent("phone\n+14165559199\n"), "file", "c.csv" } };
         using var imported = await alice.Http.PostAsync($"api/campaigns/{campaign}/contacts/import", file, Cancel);
         var import = (await imported.Content.ReadFromJsonAsync<JsonObject>(Cancel))!["importId"]!.GetValue<long>();
         var before = await SnapshotAsync(alice, campaign);
@@ -38,7 +38,7 @@ public sealed class TenancyTests(EmbeddedNodeFixture fixture) : IClassFixture<Em
             (HttpMethod.Post, $"api/campaigns/{campaign}/cancel", null),
             (HttpMethod.Delete, $"api/campaigns/{campaign}", null),
             (HttpMethod.Post, $"api/campaigns/{campaign}/contacts", JsonContent.Create(new { contactIds = contacts })),
-            (HttpMethod.Post, $"api/campaigns/{campaign}/contacts/import", new MultipartFormDataContent { { new StringContent("phone\n+14155559198\n", Encoding.UTF8), "file", "c.csv" } }),
+            (HttpMethod.Post, $"api/campaigns/{campaign}/contacts/import", new MultipartFormDataContent { { new StringContent("phone\n+14165559198\n", Encoding.UTF8), "file", "c.csv" } }),
             (HttpMethod.Get, $"api/campaigns/{campaign}/queue", null),
             (HttpMethod.Get, $"api/campaigns/{campaign}/analytics", null),
             (HttpMethod.Get, $"api/campaigns/{campaign}/events", null),

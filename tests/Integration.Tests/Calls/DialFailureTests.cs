@@ -76,7 +76,7 @@ public sealed class DialFailureTests : IAsyncLifetime
     {
         using var amir = await NewUserAsync("amir");
         using var bea = await NewUserAsync("bea");
-        var shared = "+14155557777";
+        var shared = "+14165557777";
         var amirsContact = (await amir.PostAsync("api/contacts", new { phoneNumber = shared }, 201))["id"]!.GetValue<long>();
         var beasContact = (await bea.PostAsync("api/contacts", new { phoneNumber = shared }, 201))["id"]!.GetValue<long>();
         var first = true;

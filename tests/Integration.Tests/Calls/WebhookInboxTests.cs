@@ -63,7 +63,7 @@ public sealed class WebhookInboxTests
         using (var admin = new CampaignsClient(storing.BaseUrl, "admin-key"))
         using (var user = new CampaignsClient(storing.BaseUrl, key = await admin.CreateUserAsync("asha", 1)))
         {
-            contactId = (await user.PostAsync("api/contacts", new { phoneNumber = "+14155550190" }, 201))["id"]!.GetValue<long>();
+            contactId = (await user.PostAsync("api/contacts", new { phoneNumber = "+14165550190" }, 201))["id"]!.GetValue<long>();
             campaignId = (await user.CreateCampaignAsync(Campaign(contactId)))["id"]!.GetValue<long>();
             await Eventually.HoldsAsync(() => bolna.Calls.Count == 1 && bolna.ActiveCalls == 0);
             await Task.Delay(300, Cancel); // the last deliveries' answers

@@ -70,7 +70,7 @@ public sealed class FarDateTests
     {
         await using var node = await ScheduledNode.StartAsync(Now);
         using var content = new MultipartFormDataContent();
-        var file = new ByteArrayContent(Encoding.UTF8.GetBytes("name,phone_number\nAsha,+14155550101\n"));
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes("name,phone_number\nAsha,+14165550101\n"));
         file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
         content.Add(file, "file", "contacts.csv");
         content.Add(new StringContent(FakeBolna.AgentId), "agentId");

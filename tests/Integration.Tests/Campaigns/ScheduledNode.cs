@@ -64,10 +64,14 @@ public sealed class ScheduledNode : IAsyncDisposable
 
     public Task WakeAsync(long campaignId) => Node.Services.GetRequiredService<IGrainFactory>().GetGrain<ICampaignGrain>(campaignId).Wake();
 
-    /// <summary>A new contact with a fresh number; named when <paramref name="name"/> is given.</summary>
-    public async Task<long> ContactAsync(string? name = null, string? email = null)
+    /// <summary>
+    /// A new contact with a fresh number (in Toronto, where no shipped calling rule applies) or the one given; named
+    /// when <paramref name="name"/> is given.
+    /// </summary>
+    public async Task<long> ContactAsync(string? name = null, string? email = null, string? phoneNumber = null)
     {
-        var contact = await User.PostAsync("api/contacts", new { name, email, phoneNumber = $"+1415666{Interlocked.Increment(ref _numbers):D4}" }, 201);
+        phoneNumber ??= $"+1416666{Interlocked.Increment(ref _numbers):D4}";
+        var contact = await User.PostAsync("api/contacts", new { name, email, phoneNumber }, 201);
         return contact["id"]!.GetValue<long>();
     }
 

@@ -48,7 +48,7 @@ public sealed class SlotInvariantChaosTests(PostgresFixture postgres) : IAsyncLi
                 var items = new List<NewQueueItem>();
                 for (var i = random.Next(6, 16); i > 0; i--)
                 {
-                    var number = $"+1415555{phone++:D4}";
+                    var number = $"+1416555{phone++:D4}";
                     var (contactId, _) = await contacts.CreateAsync(new ContactRow { UserId = userId, PhoneNumber = number, Name = number, CreatedAt = now, UpdatedAt = now });
                     items.Add(new NewQueueItem(contactId, number, number, 100, null));
                 }

@@ -67,7 +67,7 @@ public sealed class TestingHostClusterTests(PostgresFixture postgres) : IAsyncLi
         var items = new List<NewQueueItem>();
         for (var i = 0; i < count; i++)
         {
-            var phone = $"+1415555{i:D4}";
+            var phone = $"+1416555{i:D4}";
             var (id, _) = await contacts.CreateAsync(new ContactRow { UserId = userId, PhoneNumber = phone, Name = $"P{i}", CreatedAt = Now, UpdatedAt = Now });
             items.Add(new NewQueueItem(id, phone, $"P{i}", Priority.Compute($"P{i}", null, null, 0, 0), null));
         }

@@ -92,7 +92,7 @@ public sealed class ClusterModeTests(PostgresFixture postgres) : IAsyncLifetime
         var contact = await carol.PostAsync("api/contacts", new
         {
             name = "Asha Rao",
-            phoneNumber = "+919876543210",
+            phoneNumber = "+442079460958",
             email = "asha@example.com",
             company = "Acme",
             customFields = new Dictionary<string, string> { ["plan"] = "Pro" },
@@ -111,7 +111,7 @@ public sealed class ClusterModeTests(PostgresFixture postgres) : IAsyncLifetime
 
         var call = Assert.Single(_bolna.Calls);
         Assert.Equal(FakeBolna.AgentId, call.AgentId);
-        Assert.Equal("+919876543210", call.RecipientPhoneNumber);
+        Assert.Equal("+442079460958", call.RecipientPhoneNumber);
         Assert.Equal("+19876543007", call.FromPhoneNumber);
         var userData = call.Body["user_data"]!.AsObject();
         Assert.Equal("name: Asha Rao, email: asha@example.com, company: Acme", (string?)userData["summary"]);

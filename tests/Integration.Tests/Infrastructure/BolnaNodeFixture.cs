@@ -46,7 +46,7 @@ public sealed class BolnaNodeFixture : IAsyncLifetime
         var client = new CampaignsClient(Node.BaseUrl, await admin.CreateUserAsync($"user{Interlocked.Increment(ref _users)}", limit));
         var first = Interlocked.Add(ref _numbers, contacts) - contacts;
         var ids = await client.CreateContactsAsync(contacts, numberBase: first);
-        return (client, ids, Enumerable.Range(first, contacts).Select(n => $"+1415555{n:D4}").ToArray());
+        return (client, ids, Enumerable.Range(first, contacts).Select(n => $"+1416555{n:D4}").ToArray());
     }
 
     public static object Campaign(long[] contacts, object? retry = null) => new
