@@ -138,17 +138,20 @@ public sealed class CallApplier(
             return;
         }
 
-        foreach (var (campaignId, changes) in news)
+        // Every campaign is told at once: none waits for another's dispatch pass.
+        await Task.WhenAll(news.Select(n => TellAsync(n.CampaignId, n.News)));
+    }
+
+    private async Task TellAsync(long campaignId, CallNews news)
+    {
+        try
         {
-            try
-            {
-                await grains.GetGrain<ICampaignGrain>(campaignId).CallsChanged(changes);
-            }
-            catch (Exception e)
-            {
-                // Written already; the campaign's safety net finds the freed slot if this news never reaches it.
-                logger.LogWarning("Campaign {CampaignId} was not told of its calls' news: {Error}", campaignId, e.Message);
-            }
+            await grains.GetGrain<ICampaignGrain>(campaignId).CallsChanged(news);
+        }
+        catch (Exception e)
+        {
+            // Written already; the campaign's safety net finds the freed slot if this news never reaches it.
+            logger.LogWarning("Campaign {CampaignId} was not told of its calls' news: {Error}", campaignId, e.Message);
         }
     }
 
@@ -171,7 +174,7 @@ public sealed class CallApplier(
 
     private async Task<IReadOnlyList<(long CampaignId, CallNews News)>> ApplyPendingAsync(IReadOnlyList<string> executionIds, DateTimeOffset now)
     {
-        await using var application = await inbox.BeginApplyAsync(executionIds);
+        await using var application = await inbox.BeginApplyAsync(executionIds, UnixMs.From(now + UnknownRecheck));
         if (application.Executions.Count == 0) return [];
         var news = new Dictionary<long, (int Released, List<ItemMove> Moves)>();
         foreach (var execution in application.Executions)
@@ -190,7 +193,7 @@ public sealed class CallApplier(
                     plan = CallOutcomes.Plan(campaign, attempt, update, now, options.Value.FinalDataCheckAfter)!;
                 }
 
-                if (await application.WriteAsync(plan.Write)) released++;
+                if (await application.WriteAsync(plan.Write, UnixMs.From(now))) released++;
                 if (plan.ItemMovedTo is { } status) moves.Add(new ItemMove(attempt.ItemId, status, update.Status, attempt.Attempt));
                 attempt = plan.Attempt;
             }
@@ -201,7 +204,7 @@ public sealed class CallApplier(
             news[campaign.Id] = (r + released, m);
         }
 
-        await application.CommitAsync(UnixMs.From(now), UnixMs.From(now + UnknownRecheck));
+        await application.CommitAsync(UnixMs.From(now));
         if (application.More) foreach (var executionId in executionIds) _again.TryAdd(executionId, 0);
         return news.Select(n => (n.Key, new CallNews(n.Value.Released, n.Value.Moves))).ToArray();
     }

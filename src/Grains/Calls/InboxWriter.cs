@@ -64,7 +64,8 @@ public sealed class InboxWriter(InboxStore inbox, CallApplier applier, EngineClo
             return;
         }
 
-        foreach (var pending in batch) pending.Stored.TrySetResult();
+        // The appliers first: a line's end reaches the next dial without waiting for the answers to be sent.
         foreach (var executionId in batch.Select(p => p.Delivery.ExecutionId).Distinct(StringComparer.Ordinal)) applier.Signal(executionId);
+        foreach (var pending in batch) pending.Stored.TrySetResult();
     }
 }

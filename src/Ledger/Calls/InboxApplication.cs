@@ -45,43 +45,42 @@ public sealed class InboxApplication : IAsyncDisposable
             "SELECT * FROM campaigns WHERE id = @Id FOR NO KEY UPDATE", new { campaign.Id }, _transaction)
         : campaign;
 
-    /// <summary>Writes one report's effects; true when it released the call's slot.</summary>
-    public async Task<bool> WriteAsync(ProgressWrite write) =>
-        await _connection.ExecuteScalarAsync<long?>(ProgressStatements.For(_database, write), write, _transaction) is not null;
-
     /// <summary>
-    /// Marks the deliveries of our calls applied and commits their effects; the deliveries of executions that are no
-    /// call of ours (yet) wait until <paramref name="unknownUntil"/>, unless the dial's answer is recorded first (that
-    /// makes them due at once).
+    /// Writes one report's effects; true when it released the call's slot. The first write also carries the
+    /// deliveries' applied mark (<paramref name="now"/>), which saves the ledger a round trip per application.
     /// </summary>
-    public async Task CommitAsync(long now, long unknownUntil)
+    public async Task<bool> WriteAsync(ProgressWrite write, long now)
     {
-        var applied = Executions.Where(e => e.Attempt is not null).SelectMany(e => e.Deliveries).Select(d => d.Id).ToArray();
-        var unknown = Executions.Where(e => e.Attempt is null).Select(e => e.ExecutionId).ToArray();
-        if (applied.Length > 0)
-        {
-            await _connection.ExecuteAsync(
-                $"""
-                UPDATE call_events SET applied_at = @now,
-                    item_id = (SELECT a.item_id FROM call_attempts a WHERE a.execution_id = call_events.execution_id)
-                WHERE {_database.IsAnyOf("id", "@applied")}
-                """,
-                new { now, applied }, _transaction);
-        }
+        var statements = ProgressStatements.For(_database, write);
+        if (_marked) return await _connection.ExecuteScalarAsync<long?>(statements, write, _transaction) is not null;
+        _marked = true;
+        var parameters = new DynamicParameters(write);
+        parameters.Add("AppliedAt", now);
+        parameters.Add("Applied", AppliedIds());
+        return await _connection.ExecuteScalarAsync<long?>($"{MarkApplied("@AppliedAt", "@Applied")};\n{statements}", parameters, _transaction) is not null;
+    }
 
-        if (unknown.Length > 0)
+    /// <summary>Marks the deliveries of our calls applied (unless a write did already) and commits their effects.</summary>
+    public async Task CommitAsync(long now)
+    {
+        if (!_marked && AppliedIds() is { Length: > 0 } applied)
         {
-            await _connection.ExecuteAsync(
-                $"""
-                UPDATE call_events SET next_attempt_at = @unknownUntil
-                WHERE {_database.IsAnyOf("execution_id", "@unknown")} AND applied_at IS NULL AND set_aside_at IS NULL
-                  AND NOT EXISTS (SELECT 1 FROM call_attempts a WHERE a.execution_id = call_events.execution_id)
-                """,
-                new { unknownUntil, unknown }, _transaction);
+            await _connection.ExecuteAsync(MarkApplied("@now", "@applied"), new { now, applied }, _transaction);
         }
 
         await _transaction.CommitAsync();
     }
+
+    private bool _marked;
+
+    private long[] AppliedIds() => Executions.Where(e => e.Attempt is not null).SelectMany(e => e.Deliveries).Select(d => d.Id).ToArray();
+
+    private string MarkApplied(string now, string ids) =>
+        $"""
+        UPDATE call_events SET applied_at = {now},
+            item_id = (SELECT a.item_id FROM call_attempts a WHERE a.execution_id = call_events.execution_id)
+        WHERE {_database.IsAnyOf("id", ids)}
+        """;
 
     public async ValueTask DisposeAsync()
     {

@@ -93,9 +93,11 @@ public sealed class InboxStore(LedgerDatabase database)
     /// <summary>
     /// Opens the transaction that applies the pending deliveries of some executions: their attempts and items are
     /// locked (on PostgreSQL; SQLite's write transaction is exclusive anyway, and this process's writers take turns),
-    /// so one execution is applied by one node at a time.
+    /// so one execution is applied by one node at a time. In the same round trip, the deliveries of executions that
+    /// are no call of ours (yet) are put off until <paramref name="unknownUntil"/> (a dial's answer recorded first
+    /// makes them due at once).
     /// </summary>
-    public async Task<InboxApplication> BeginApplyAsync(IReadOnlyList<string> executionIds, int limit = 2000)
+    public async Task<InboxApplication> BeginApplyAsync(IReadOnlyList<string> executionIds, long unknownUntil, int limit = 2000)
     {
         var connection = await database.OpenAsync();
         var turn = await database.WriterTurnAsync();
@@ -103,6 +105,12 @@ public sealed class InboxStore(LedgerDatabase database)
         {
             var transaction = await connection.BeginTransactionAsync();
             var lockRows = database.Dialect == LedgerDialect.Postgres ? "FOR UPDATE OF a, q" : "";
+            // Last, after the locks: it waits for no lock another applier could hold while it waits for ours.
+            var defer = $"""
+                UPDATE call_events SET next_attempt_at = @unknownUntil
+                WHERE {database.IsAnyOf("execution_id", "@ids")} AND {Pending}
+                  AND NOT EXISTS (SELECT 1 FROM call_attempts a WHERE a.execution_id = call_events.execution_id)
+                """;
             var ids = executionIds.ToArray();
             await using var results = await connection.QueryMultipleAsync(
                 $"""
@@ -112,12 +120,14 @@ public sealed class InboxStore(LedgerDatabase database)
                 WHERE {database.IsAnyOf("a.execution_id", "@ids")} ORDER BY a.execution_id {lockRows};
                 SELECT * FROM campaigns WHERE id IN (SELECT campaign_id FROM call_attempts WHERE {database.IsAnyOf("execution_id", "@ids")});
                 SELECT id, execution_id, payload, attempts FROM call_events
-                WHERE {database.IsAnyOf("execution_id", "@ids")} AND {Pending} ORDER BY id LIMIT @limit
+                WHERE {database.IsAnyOf("execution_id", "@ids")} AND {Pending} ORDER BY id LIMIT @limit;
+                {(database.Dialect == LedgerDialect.Postgres ? defer : "")}
                 """,
-                new { ids, limit }, transaction);
+                new { ids, limit, unknownUntil }, transaction);
             var attempts = (await results.ReadAsync<AttemptRow>()).ToDictionary(a => a.ExecutionId, StringComparer.Ordinal);
             var campaigns = (await results.ReadAsync<Campaigns.CampaignRow>()).ToDictionary(c => c.Id);
             var deliveries = (await results.ReadAsync<PendingDelivery>()).AsList();
+            if (database.Dialect == LedgerDialect.Sqlite) await connection.ExecuteAsync(defer, new { ids, unknownUntil }, transaction);
             var executions = deliveries.GroupBy(d => d.ExecutionId, StringComparer.Ordinal).Select(group =>
             {
                 var attempt = attempts.GetValueOrDefault(group.Key);

@@ -154,32 +154,29 @@ public sealed class QueueStore(LedgerDatabase database)
     /// </summary>
     public async Task<bool> RecordDialAcceptedAsync(long campaignId, long itemId, int attempt, string executionId, long now)
     {
+        // One batch, so one round trip on PostgreSQL (its implicit transaction): every write after the insert holds
+        // only when the execution is this item's.
         await using var connection = await database.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
+        await using var transaction = await database.BeginBatchAsync(connection);
         var owner = await connection.ExecuteScalarAsync<long?>(
             """
             INSERT INTO call_attempts (execution_id, item_id, campaign_id, attempt, status, status_rank, dialed_at, updated_at)
             VALUES (@executionId, @itemId, @campaignId, @attempt, 'queued', 1, @now, @now)
             ON CONFLICT (execution_id) DO NOTHING;
+            UPDATE queue_items SET execution_id = @executionId, dial_unknown_at = NULL, updated_at = @now
+            WHERE id = @itemId AND attempts = @attempt
+              AND EXISTS (SELECT 1 FROM call_attempts WHERE execution_id = @executionId AND item_id = @itemId);
+            UPDATE slot_leases SET execution_id = @executionId
+            WHERE item_id = @itemId AND attempt = @attempt
+              AND EXISTS (SELECT 1 FROM call_attempts WHERE execution_id = @executionId AND item_id = @itemId);
+            UPDATE call_events SET next_attempt_at = 0
+            WHERE execution_id = @executionId AND applied_at IS NULL AND set_aside_at IS NULL AND next_attempt_at > 0
+              AND EXISTS (SELECT 1 FROM call_attempts WHERE execution_id = @executionId AND item_id = @itemId);
             SELECT item_id FROM call_attempts WHERE execution_id = @executionId
             """,
             new { executionId, itemId, campaignId, attempt, now }, transaction);
-        if (owner != itemId)
-        {
-            await transaction.RollbackAsync();
-            return false;
-        }
-
-        await connection.ExecuteAsync(
-            """
-            UPDATE queue_items SET execution_id = @executionId, dial_unknown_at = NULL, updated_at = @now WHERE id = @itemId AND attempts = @attempt;
-            UPDATE slot_leases SET execution_id = @executionId WHERE item_id = @itemId AND attempt = @attempt;
-            UPDATE call_events SET next_attempt_at = 0
-            WHERE execution_id = @executionId AND applied_at IS NULL AND set_aside_at IS NULL AND next_attempt_at > 0
-            """,
-            new { executionId, itemId, attempt, now }, transaction);
-        await transaction.CommitAsync();
-        return true;
+        if (transaction is not null) await transaction.CommitAsync();
+        return owner == itemId;
     }
 
     /// <summary>The executions among <paramref name="executionIds"/> that no item has.</summary>
