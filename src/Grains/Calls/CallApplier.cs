@@ -31,7 +31,7 @@ public sealed class CallApplier(
     private readonly ConcurrentDictionary<string, byte> _alone = new(StringComparer.Ordinal);
 
     /// <summary>Most executions applied in one transaction.</summary>
-    private const int BatchSize = 32;
+    private int BatchSize => inbox.ApplyBatch;
 
     private bool Applies => options.Value.InboxAppliers > 0;
 
@@ -177,8 +177,19 @@ public sealed class CallApplier(
         await using var application = await inbox.BeginApplyAsync(executionIds, UnixMs.From(now + UnknownRecheck));
         if (application.Executions.Count == 0) return [];
         var news = new Dictionary<long, (int Released, List<ItemMove> Moves)>();
+        var applied = 0;
         foreach (var execution in application.Executions)
         {
+            if (execution.Attempt is null) continue;
+            if (applied > 0 && application.WriterWanted)
+            {
+                // A request waits to store deliveries: this turn ends here, and the rest is applied in the next.
+                _again.TryAdd(execution.ExecutionId, 0);
+                continue;
+            }
+
+            applied++;
+            application.Applied(execution);
             if (execution.Attempt is not { } attempt || execution.Campaign is not { } campaign) continue;
             var released = 0;
             var moves = new List<ItemMove>();
@@ -193,7 +204,7 @@ public sealed class CallApplier(
                     plan = CallOutcomes.Plan(campaign, attempt, update, now, options.Value.FinalDataCheckAfter)!;
                 }
 
-                if (await application.WriteAsync(plan.Write, UnixMs.From(now))) released++;
+                if (await application.WriteAsync(execution, plan.Write, UnixMs.From(now))) released++;
                 if (plan.ItemMovedTo is { } status) moves.Add(new ItemMove(attempt.ItemId, status, update.Status, attempt.Attempt));
                 attempt = plan.Attempt;
             }

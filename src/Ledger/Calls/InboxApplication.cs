@@ -46,24 +46,32 @@ public sealed class InboxApplication : IAsyncDisposable
         : campaign;
 
     /// <summary>
-    /// Writes one report's effects; true when it released the call's slot. The first write also carries the
-    /// deliveries' applied mark (<paramref name="now"/>), which saves the ledger a round trip per application.
+    /// On SQLite, a request waits to store deliveries behind this transaction: the applier should commit what it has
+    /// applied so far and leave the other executions for its next turn. Never on PostgreSQL.
     /// </summary>
-    public async Task<bool> WriteAsync(ProgressWrite write, long now)
+    public bool WriterWanted => _database.UrgentWriterWaiting;
+
+    /// <summary>
+    /// Writes one report of <paramref name="execution"/>; true when it released the call's slot. The execution's first
+    /// write also carries its deliveries' applied mark (<paramref name="now"/>), which saves the ledger a round trip.
+    /// </summary>
+    public async Task<bool> WriteAsync(PendingExecution execution, ProgressWrite write, long now)
     {
         var statements = ProgressStatements.For(_database, write);
-        if (_marked) return await _connection.ExecuteScalarAsync<long?>(statements, write, _transaction) is not null;
-        _marked = true;
+        if (!_marked.Add(execution.ExecutionId)) return await _connection.ExecuteScalarAsync<long?>(statements, write, _transaction) is not null;
         var parameters = new DynamicParameters(write);
         parameters.Add("AppliedAt", now);
-        parameters.Add("Applied", AppliedIds());
+        parameters.Add("Applied", execution.Deliveries.Select(d => d.Id).ToArray());
         return await _connection.ExecuteScalarAsync<long?>($"{MarkApplied("@AppliedAt", "@Applied")};\n{statements}", parameters, _transaction) is not null;
     }
 
-    /// <summary>Marks the deliveries of our calls applied (unless a write did already) and commits their effects.</summary>
+    /// <summary>Every delivery of <paramref name="execution"/> is applied: its applied mark commits with its effects.</summary>
+    public void Applied(PendingExecution execution) => _applied.Add(execution);
+
+    /// <summary>Marks the deliveries of the executions applied (unless a write did already) and commits their effects.</summary>
     public async Task CommitAsync(long now)
     {
-        if (!_marked && AppliedIds() is { Length: > 0 } applied)
+        if (_applied.Where(e => !_marked.Contains(e.ExecutionId)).SelectMany(e => e.Deliveries).Select(d => d.Id).ToArray() is { Length: > 0 } applied)
         {
             await _connection.ExecuteAsync(MarkApplied("@now", "@applied"), new { now, applied }, _transaction);
         }
@@ -71,9 +79,8 @@ public sealed class InboxApplication : IAsyncDisposable
         await _transaction.CommitAsync();
     }
 
-    private bool _marked;
-
-    private long[] AppliedIds() => Executions.Where(e => e.Attempt is not null).SelectMany(e => e.Deliveries).Select(d => d.Id).ToArray();
+    private readonly HashSet<string> _marked = new(StringComparer.Ordinal);
+    private readonly List<PendingExecution> _applied = [];
 
     private string MarkApplied(string now, string ids) =>
         $"""

@@ -47,6 +47,12 @@ public sealed class InboxStore(LedgerDatabase database)
 {
     private const string Pending = "applied_at IS NULL AND set_aside_at IS NULL";
 
+    /// <summary>
+    /// Most executions one application should take. On SQLite it holds the one writer's turn, which the requests
+    /// storing deliveries wait for: a few executions at a time keep their wait short.
+    /// </summary>
+    public int ApplyBatch => database.Dialect == LedgerDialect.Postgres ? 32 : 8;
+
     /// <summary>Stores deliveries from many requests at once, in one statement (PostgreSQL) or one transaction (SQLite).</summary>
     public async Task StoreAsync(IReadOnlyList<NewDelivery> deliveries, long now)
     {
@@ -70,7 +76,7 @@ public sealed class InboxStore(LedgerDatabase database)
             return;
         }
 
-        using var turn = await database.WriterTurnAsync();
+        using var turn = await database.WriterTurnAsync(urgent: true);
         await using var transaction = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync(
             "INSERT INTO call_events (received_at, execution_id, status, payload, source) VALUES (@Now, @ExecutionId, @Status, @Payload, @Source)",

@@ -20,7 +20,10 @@ public sealed class LedgerDatabase : IDisposable
 {
     private readonly NpgsqlDataSource? _postgres;
     private readonly string? _sqlite;
-    private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+    private readonly Lock _writerGate = new();
+    private readonly Queue<TaskCompletionSource> _urgentWriters = new();
+    private readonly Queue<TaskCompletionSource> _writers = new();
+    private bool _writerBusy;
 
     static LedgerDatabase()
     {
@@ -86,22 +89,67 @@ public sealed class LedgerDatabase : IDisposable
 
     /// <summary>
     /// On SQLite, the one writer's turn for this process, taken before a busy write transaction: writers queue here
-    /// in order instead of in SQLite's busy handler, which sleeps in steps of up to 100 ms. Nothing on PostgreSQL.
+    /// in order instead of in SQLite's busy handler, which sleeps in steps of up to 100 ms. An <paramref name="urgent"/>
+    /// writer (a request waits for it) goes before those queued that are not: it waits for one transaction at most,
+    /// and as it never has two turns queued, the others still get every other turn. Nothing on PostgreSQL.
     /// </summary>
-    public async ValueTask<IDisposable?> WriterTurnAsync()
+    public ValueTask<IDisposable?> WriterTurnAsync(bool urgent = false)
     {
-        if (_postgres is not null) return null;
-        await _sqliteWriter.WaitAsync();
-        return new Turn(_sqliteWriter);
+        if (_postgres is not null) return ValueTask.FromResult<IDisposable?>(null);
+        TaskCompletionSource waiter;
+        lock (_writerGate)
+        {
+            if (!_writerBusy)
+            {
+                _writerBusy = true;
+                return ValueTask.FromResult<IDisposable?>(new Turn(this));
+            }
+
+            waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            (urgent ? _urgentWriters : _writers).Enqueue(waiter);
+        }
+
+        return WaitTurnAsync(waiter.Task);
     }
 
-    private sealed class Turn(SemaphoreSlim writer) : IDisposable
+    private async ValueTask<IDisposable?> WaitTurnAsync(Task handedOver)
+    {
+        await handedOver;
+        return new Turn(this);
+    }
+
+    /// <summary>An urgent writer waits for the turn (on SQLite).</summary>
+    public bool UrgentWriterWaiting
+    {
+        get
+        {
+            lock (_writerGate) return _urgentWriters.Count > 0;
+        }
+    }
+
+    /// <summary>Hands the turn straight to the next writer, urgent ones first.</summary>
+    private void EndTurn()
+    {
+        TaskCompletionSource? next;
+        lock (_writerGate)
+        {
+            if (!_urgentWriters.TryDequeue(out next) && !_writers.TryDequeue(out next))
+            {
+                _writerBusy = false;
+                return;
+            }
+        }
+
+        next.SetResult();
+    }
+
+    private sealed class Turn(LedgerDatabase database) : IDisposable
     {
         private int _released;
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _released, 1) == 0) writer.Release();
+            if (Interlocked.Exchange(ref _released, 1) == 0) database.EndTurn();
         }
     }
 
@@ -131,6 +179,5 @@ public sealed class LedgerDatabase : IDisposable
     public void Dispose()
     {
         _postgres?.Dispose();
-        _sqliteWriter.Dispose();
     }
 }
