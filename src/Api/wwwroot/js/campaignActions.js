@@ -76,6 +76,20 @@ export function campaignActions(campaign, { onChanged, onEdit, labels = true }) 
   return h('div', { class: 'actions' }, buttons);
 }
 
+/**
+ * The action buttons of one campaign, kept across live re-renders: they are rebuilt only when the moves open to the
+ * campaign change, so a click that lands while an update redraws the card or the head is not lost.
+ */
+export function keptActions() {
+  let key = null;
+  let element = null;
+  return (campaign, options) => {
+    const next = JSON.stringify([campaign.id, campaign.name, campaign.inProgressCalls > 0, allowedMoves(campaign), options.labels ?? true]);
+    if (next !== key) { key = next; element = campaignActions(campaign, options); }
+    return element;
+  };
+}
+
 /** Applies the counters of a live "campaign" event to a campaign object. */
 export function applyEvent(campaign, event) {
   const next = { ...campaign };

@@ -151,13 +151,13 @@ export function showFieldErrors(form, error) {
 
 /** Disables a button while a promise runs, showing a busy label. */
 export async function busy(button, text, work) {
-  const original = button.textContent;
+  const original = [...button.childNodes];
   button.disabled = true;
-  button.textContent = text;
+  button.replaceChildren(text);
   try {
     return await work();
   } finally {
     button.disabled = false;
-    button.textContent = original;
+    button.replaceChildren(...original);
   }
 }

@@ -2,7 +2,7 @@
 import { h, append, clear, fmt, relativeTime, svg } from '../dom.js';
 import { api, streamEvents } from '../api.js';
 import { errorBox, loading, emptyState, badge, progressBar, toast, showFieldErrors, busy } from '../ui.js';
-import { campaignActions, applyEvent, progressOf } from '../campaignActions.js';
+import { keptActions, applyEvent, progressOf } from '../campaignActions.js';
 import { campaignForm, loadAgents } from '../campaignForm.js';
 
 const QUEUE_PAGE = 25;
@@ -42,6 +42,7 @@ export async function campaignView(container, { params, query }) {
 
   loadAgents().then((list) => { agents = new Map(list.map((a) => [a.id, a.name])); renderHead(); }).catch(() => {});
 
+  const actions = keptActions();
   function renderHead() {
     append(clear(head), 
       h('div', {},
@@ -51,7 +52,7 @@ export async function campaignView(container, { params, query }) {
         headEta(),
         campaign.description ? h('p', { class: 'description', text: campaign.description }) : null,
         campaign.statusReason ? h('p', { class: 'alert alert-warn', text: campaign.statusReason }) : null),
-      campaignActions(campaign, {
+      actions(campaign, {
         onChanged: (updated) => {
           if (updated === null) { location.hash = '#/campaigns'; return; }
           if (updated) { campaign = updated; renderAll(); }

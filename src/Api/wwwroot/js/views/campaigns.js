@@ -2,7 +2,7 @@
 import { h, append, clear, fmt, relativeTime } from '../dom.js';
 import { api, streamEvents } from '../api.js';
 import { errorBox, loading, emptyState, badge, progressBar, openModal } from '../ui.js';
-import { campaignActions, applyEvent, progressOf } from '../campaignActions.js';
+import { keptActions, applyEvent, progressOf } from '../campaignActions.js';
 import { loadAgents } from '../campaignForm.js';
 
 const TABS = [['active', 'Active'], ['scheduled', 'Scheduled'], ['paused', 'Paused'], ['completed', 'Completed'], ['cancelled', 'Cancelled']];
@@ -122,7 +122,7 @@ export async function campaignsView(container, { query }) {
       nextCallLine(c),
       c.statusReason ? h('p', { class: 'card-note', text: c.statusReason }) : null,
       h('div', { class: 'card-foot' },
-        campaignActions(c, {
+        (card.actions ??= keptActions())(c, {
           onChanged: () => refresh(),
           onEdit: () => { location.hash = `#/campaigns/${c.id}?edit=1`; },
         }),
