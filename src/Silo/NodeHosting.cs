@@ -62,6 +62,7 @@ public static class NodeHosting
         services.AddSingleton<ContactStore>();
         services.AddSingleton<CampaignStore>();
         services.AddSingleton<QueueStore>();
+        services.AddSingleton<HoldStore>();
         services.AddSingleton<SlotLeaseStore>();
         services.AddSingleton<InboxStore>();
         services.AddSingleton<AnalyticsStore>();

@@ -78,7 +78,8 @@ public static class ContactsApi
             : Problems.NotFound($"No contact {id}.");
 
     public static async Task<Results<Ok<Contact>, ValidationProblem, ProblemHttpResult>> Update(
-        long id, UpdateContactRequest request, ClaimsPrincipal caller, ContactStore contacts, IOptions<ApiDefaults> defaults, EngineClock time)
+        long id, UpdateContactRequest request, ClaimsPrincipal caller, ContactStore contacts, IOptions<ApiDefaults> defaults, EngineClock time,
+        IGrainFactory grains)
     {
         var existing = await contacts.GetAsync(caller.UserId(), id);
         if (existing is null) return Problems.NotFound($"No contact {id}.");
@@ -109,7 +110,9 @@ public static class ContactsApi
             Region = clock.Region,
             UpdatedAt = UnixMs.From(time.GetUtcNow()),
         };
-        if (!await contacts.UpdateAsync(updated)) return Problems.Conflict($"Another contact already has the number {phone}.");
+        if (await contacts.UpdateAsync(updated) is not { } waiting) return Problems.Conflict($"Another contact already has the number {phone}.");
+        // Its waiting items are decided again now: a new zone may let them be called sooner.
+        foreach (var campaignId in waiting) await grains.GetGrain<ICampaignGrain>(campaignId).Wake();
         return TypedResults.Ok(Contact.From((await contacts.GetAsync(existing.UserId, id))!));
     }
 

@@ -18,6 +18,7 @@ namespace CallCampaigns.Grains.Campaigns;
 public sealed class CampaignGrain(
     CampaignStore campaigns,
     QueueStore queue,
+    HoldStore holds,
     SlotLeaseStore leases,
     CallingRuleBook rules,
     DialAnswers dials,
@@ -38,7 +39,7 @@ public sealed class CampaignGrain(
     private bool? _reminderSet;
     private DateTimeOffset? _reminderDue;
     private DateTimeOffset? _reminderStepEnds;
-    private DateTimeOffset? _gateWake; // the earliest moment an item the dial gate held in the last pass may be dialled
+    private DateTimeOffset? _gateWake; // when the last pass asks for another: an item it held may be dialled, or it was cut short
 
     private long Id => this.GetPrimaryKeyLong();
 
@@ -254,7 +255,8 @@ public sealed class CampaignGrain(
         var next = campaign.QueuedCount > 0 && await queue.NextNotBeforeAsync(Id, UnixMs.From(now)) is { } ms
             ? campaign.OnContactsClock ? UnixMs.ToTime(ms) : window.EarliestStartAtOrAfter(UnixMs.ToTime(ms))
             : null;
-        if (_gateWake is { } held && (next is null || held < next)) next = held;
+        if (campaign.QueuedCount > 0 && await holds.EarliestOpeningAsync(Id) is { } opening) next = Earliest(next, UnixMs.ToTime(opening));
+        if (_gateWake is { } held) next = Earliest(next, held);
         // Calls waiting only for a slot are next "now": the slot's release wakes the campaign, not a timer.
         await ArrangeWakeAsync(current, next, nextCallAt: _reportedDemand > 0 ? now : next);
     }
@@ -268,14 +270,15 @@ public sealed class CampaignGrain(
         for (var round = 0; round < 8; round++)
         {
             // The dial gate decides who may be called now: ended items leave the queue, held ones wake the campaign later.
-            var pass = await GatePass.ReadAsync(queue, campaign, await rules.CurrentAsync(), now, options.Value.MaxDemandPerCampaign + _slots.Count);
+            var pass = await GatePass.ReadAsync(queue, holds, campaign, await rules.CurrentAsync(), now, options.Value.MaxDemandPerCampaign + _slots.Count);
             foreach (var (itemId, attempts, end) in pass.Ends)
             {
                 if (!await queue.EndQueuedAsync(Id, itemId, end.Outcome, end.Reason, nowMs)) continue;
                 Publish(new CampaignEvent(CampaignEvent.ItemKind, Id, now, itemId, ItemStatus.Cancelled, end.Outcome, attempts));
             }
 
-            _gateWake = pass.HeldUntil;
+            // A pass cut short (a long run of items it held) goes on at once, in a turn of its own.
+            _gateWake = pass.Cut ? now + TimeSpan.FromMilliseconds(100) : pass.HeldUntil;
             var due = pass.Dial;
             var next = 0;
             while (_slots.Count > 0 && next < due.Count)
@@ -302,6 +305,8 @@ public sealed class CampaignGrain(
 
         return dialled;
     }
+
+    private static DateTimeOffset Earliest(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
 
     /// <summary>Gives back unused slots and tells the user what this campaign wants now; returns slots newly granted.</summary>
     private async Task<int> SettleDemandAsync(int wanted)

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text.Json;
 using CallCampaigns.Domain.Policy;
 using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Infrastructure;
@@ -6,32 +8,54 @@ using CallCampaigns.Ledger.Queue;
 namespace CallCampaigns.Grains.Campaigns;
 
 /// <summary>
-/// One dispatch pass's questions to the dial gate: the due items in dispatch order, each with its contact's clock,
-/// sorted into those it may dial now, those it ends, and the earliest moment one of those it holds may be dialled.
+/// One dispatch pass's questions to the dial gate: the due items in dispatch order that are not held, each with its
+/// contact's clock, sorted into those it may dial now, those it ends, and those it holds until their next opening
+/// (written down, so the next passes do not read them again: <see cref="HoldStore"/>).
 /// </summary>
 internal sealed class GatePass
 {
-    /// <summary>How many due items one pass reads at most looking for ones it may dial (items held are skipped).</summary>
-    public const int MaxScanned = 2_000;
+    /// <summary>
+    /// How many due items one pass reads at most looking for ones it may dial. Those it holds are written down and not
+    /// read again until their opening, so a pass cut short goes on past them in the next (<see cref="Cut"/>).
+    /// </summary>
+    public const int MaxScanned = 20_000;
+
+    /// <summary>The largest page read at once: the first asks for what is wanted, the next ones for more as items are held.</summary>
+    private const int MaxPage = 1_000;
 
     public List<long> Dial { get; } = [];
 
     public List<(long ItemId, int Attempts, GateAnswer.End End)> Ends { get; } = [];
 
-    /// <summary>The earliest moment an item held now may be dialled; null when none is held with a time.</summary>
+    /// <summary>True when the pass stopped at <see cref="MaxScanned"/> short of what it wanted: another pass may find more.</summary>
+    public bool Cut { get; private set; }
+
+    /// <summary>The earliest moment an item this pass held may be dialled; null when it held none with a time.</summary>
     public DateTimeOffset? HeldUntil { get; private set; }
 
+    private readonly List<(long ItemId, long Until)> _holds = [];
+
     public static async Task<GatePass> ReadAsync(
-        QueueStore queue, CampaignRow campaign, IReadOnlyList<CallingRule> rules, DateTimeOffset now, int wanted)
+        QueueStore queue, HoldStore holds, CampaignRow campaign, IReadOnlyList<CallingRule> rules, DateTimeOffset now, int wanted)
     {
         var pass = new GatePass();
+        if (wanted <= 0) return pass;
+        var nowMs = UnixMs.From(now);
+        await holds.RefreshAsync(campaign.Id, HoldsKey(campaign, rules), campaign.HoldsKey, nowMs);
         var terms = campaign.Terms();
         int? afterPriority = null;
         long afterPosition = 0;
-        if (wanted <= 0) return pass;
-        for (var scanned = 0; pass.Dial.Count < wanted && scanned < MaxScanned;)
+        var scanned = 0;
+        var size = wanted;
+        while (pass.Dial.Count < wanted)
         {
-            var page = await queue.DueCandidatesAsync(campaign.Id, UnixMs.From(now), wanted, afterPriority, afterPosition);
+            if (scanned >= MaxScanned)
+            {
+                pass.Cut = true;
+                break;
+            }
+
+            var page = await queue.DueCandidatesAsync(campaign.Id, nowMs, size, afterPriority, afterPosition);
             foreach (var item in page)
             {
                 var subject = new DialSubject(terms, item.Clock(), UnixMs.ToTime(item.ScheduledFor), item.Attempts, rules);
@@ -43,17 +67,30 @@ internal sealed class GatePass
                     case GateAnswer.End end:
                         pass.Ends.Add((item.Id, item.Attempts, end));
                         break;
-                    case GateAnswer.Wait { DialableAt: { } until } when pass.HeldUntil is null || until < pass.HeldUntil:
-                        pass.HeldUntil = until;
+                    case GateAnswer.Wait { DialableAt: { } until } when until > now:
+                        pass._holds.Add((item.Id, UnixMs.From(until)));
+                        if (pass.HeldUntil is null || until < pass.HeldUntil) pass.HeldUntil = until;
                         break;
                 }
             }
 
             scanned += page.Count;
-            if (page.Count < wanted) break;
+            if (page.Count < size) break;
             (afterPriority, afterPosition) = (page[^1].Priority, page[^1].Position);
+            size = Math.Min(MaxPage, size * 4);
         }
 
+        await holds.HoldAsync(campaign.Id, pass._holds, nowMs);
         return pass;
+    }
+
+    /// <summary>
+    /// What a campaign's holds depend on besides the contacts: its window (and whose clock it is read on) and the
+    /// calling rules. A change to either drops the holds.
+    /// </summary>
+    public static string HoldsKey(CampaignRow campaign, IReadOnlyList<CallingRule> rules)
+    {
+        var terms = JsonSerializer.SerializeToUtf8Bytes(new { window = campaign.Window(), zone = campaign.WindowZone, rules });
+        return Convert.ToHexString(SHA256.HashData(terms), 0, 16);
     }
 }

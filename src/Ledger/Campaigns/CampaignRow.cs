@@ -42,6 +42,8 @@ public sealed class CampaignRow
     public required string TimeZone { get; init; }
     /// <summary>Whose clock the window is read on: "campaign" or "contact" (see <c>WindowZone</c>).</summary>
     public string WindowZone { get; init; } = Domain.Policy.WindowZone.Campaign;
+    /// <summary>What the gate's holds on this campaign's items were decided under (see <c>HoldStore</c>).</summary>
+    public string? HoldsKey { get; init; }
     /// <summary>YYYY-MM-DD.</summary>
     public required string StartDate { get; init; }
     public string? EndDate { get; init; }

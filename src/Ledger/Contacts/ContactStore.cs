@@ -49,15 +49,16 @@ public sealed class ContactStore(LedgerDatabase database)
 
     /// <summary>
     /// Changes a contact; its items still waiting in campaigns follow the new number and name (their priority stays
-    /// as it was when they joined). False when the new number is already another contact's.
+    /// as it was when they joined) and are decided again by the dial gate (the zone may have changed). Returns the
+    /// campaigns that hold such items, or null when the new number is already another contact's.
     /// </summary>
-    public async Task<bool> UpdateAsync(ContactRow contact)
+    public async Task<IReadOnlyList<long>?> UpdateAsync(ContactRow contact)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var taken = await connection.ExecuteScalarAsync<int>(
             "SELECT count(*) FROM contacts WHERE user_id = @UserId AND phone_number = @PhoneNumber AND id <> @Id", contact, transaction);
-        if (taken > 0) return false;
+        if (taken > 0) return null;
         await connection.ExecuteAsync(
             """
             UPDATE contacts SET phone_number = @PhoneNumber, name = @Name, email = @Email, company = @Company,
@@ -66,14 +67,15 @@ public sealed class ContactStore(LedgerDatabase database)
             WHERE id = @Id AND user_id = @UserId
             """,
             contact, transaction);
-        await connection.ExecuteAsync(
+        var campaigns = (await connection.QueryAsync<long>(
             """
-            UPDATE queue_items SET phone_number = @PhoneNumber, contact_name = @Name, updated_at = @UpdatedAt
+            UPDATE queue_items SET phone_number = @PhoneNumber, contact_name = @Name, held_until = 0, updated_at = @UpdatedAt
             WHERE contact_id = @Id AND status = 'queued'
+            RETURNING campaign_id
             """,
-            contact, transaction);
+            contact, transaction)).Distinct().ToArray();
         await transaction.CommitAsync();
-        return true;
+        return campaigns;
     }
 
     /// <summary>

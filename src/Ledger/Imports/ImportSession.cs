@@ -210,6 +210,12 @@ public sealed class ImportSession : IAsyncDisposable
                 OR (r.time_zone_given AND coalesce(contacts.time_zone, '') <> r.time_zone)
                 OR (contacts.time_zone IS NULL AND r.time_zone IS NOT NULL)
                 OR (contacts.region IS NULL AND r.region IS NOT NULL));
+
+            -- A contact whose zone the file changed is asked about again in every campaign that holds it.
+            UPDATE queue_items SET held_until = 0, updated_at = @Now
+            WHERE user_id = @UserId AND status = 'queued' AND held_until > 0
+              AND contact_id IN (SELECT c.id FROM contacts c JOIN import_rows r ON c.phone_number = r.phone
+                                 WHERE c.user_id = @UserId AND r.time_zone_given AND c.updated_at = @Now);
             """,
             args, transaction, JoinTimeoutSeconds);
 

@@ -17,7 +17,7 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
     public const string DueTime = "CASE WHEN scheduled_for IS NULL OR scheduled_for < @now THEN @now ELSE scheduled_for END";
 
     /// <summary>
-    /// Queued items past their not-before time, in dispatch order, from after (<paramref name="afterPriority"/>,
+    /// Queued items past their not-before time and not held by the gate (<see cref="HoldStore"/>), in dispatch order, from after (<paramref name="afterPriority"/>,
     /// <paramref name="afterPosition"/>) on, each with its contact's clock: what the dial gate is asked about.
     /// </summary>
     public async Task<IReadOnlyList<QueuedSlot>> DueCandidatesAsync(long campaignId, long now, int limit, int? afterPriority = null, long afterPosition = 0)
@@ -27,8 +27,10 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
         return (await connection.QueryAsync<QueuedSlot>(
             $"""
             SELECT q.id, q.scheduled_for, q.attempts, q.phone_number, q.priority, q.position, c.time_zone, c.region
-            FROM queue_items q LEFT JOIN contacts c ON c.id = q.contact_id
-            WHERE q.campaign_id = @campaignId AND q.status = 'queued' AND (q.scheduled_for IS NULL OR q.scheduled_for <= @now) {after}
+            FROM queue_items q
+                LEFT JOIN contacts c ON c.id = q.contact_id
+            WHERE q.campaign_id = @campaignId AND q.status = 'queued' AND q.held_until = 0
+              AND (q.scheduled_for IS NULL OR q.scheduled_for <= @now) {after}
             ORDER BY q.priority DESC, q.position
             LIMIT @limit
             """,
@@ -60,7 +62,7 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
     {
         await using var connection = await database.OpenAsync();
         return await connection.ExecuteScalarAsync<long?>(
-            "SELECT min(scheduled_for) FROM queue_items WHERE campaign_id = @campaignId AND status = 'queued' AND scheduled_for > @now",
+            "SELECT min(scheduled_for) FROM queue_items WHERE campaign_id = @campaignId AND status = 'queued' AND scheduled_for IS NOT NULL AND scheduled_for > @now",
             new { campaignId, now });
     }
 
@@ -74,7 +76,7 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
         await using var transaction = await connection.BeginTransactionAsync();
         var attempts = await connection.ExecuteScalarAsync<int?>(
             """
-            UPDATE queue_items SET status = 'dialing', attempts = attempts + 1, started_at = @now, ended_at = NULL,
+            UPDATE queue_items SET status = 'dialing', attempts = attempts + 1, started_at = @now, ended_at = NULL, held_until = 0,
                 execution_id = NULL, outcome = NULL, failure_reason = NULL, connected = false, updated_at = @now
             WHERE id = @itemId AND campaign_id = @campaignId AND status = 'queued'
             RETURNING attempts

@@ -83,4 +83,64 @@ public sealed class ContactClockTests
         var campaign = await node.CampaignAsync(Campaign([miami], windowZone: "campaign"));
         await node.AssertCalledAsync(campaign, miami);
     }
+
+    // The gate writes its holds down so that later passes skip the items it holds: each test below first has a
+    // contact held (a pass a minute after the campaign was made), then changes what held it, and the contact is
+    // called at once, not at the opening the hold was decided for.
+
+    [Fact]
+    public async Task A_held_contact_whose_zone_is_changed_to_one_in_the_window_is_called_at_once()
+    {
+        await using var node = await ScheduledNode.StartAsync(Utc(25, 10), userLimit: 2);
+        var kenji = await node.ContactAsync("Kenji", phoneNumber: "+81312345678");
+        var campaign = await node.CampaignAsync(Campaign([kenji], windowZone: "contact"));
+        await node.AdvanceAndWakeAsync(Utc(25, 10, 1), campaign);
+        Assert.Equal(1, await node.HeldCountAsync(campaign));
+
+        await node.User.SendAsync(HttpMethod.Patch, $"api/contacts/{kenji}", new { timeZone = "Europe/London" });
+        await node.AssertCalledAsync(campaign, kenji);
+    }
+
+    [Fact]
+    public async Task A_rule_removed_while_it_holds_a_contact_lets_it_be_called_at_once()
+    {
+        await using var node = await ScheduledNode.StartAsync(Utc(25, 10), userLimit: 2); // 05:00 in Miami
+        var miami = await node.ContactAsync("Rosa", phoneNumber: "+13055550100");
+        var campaign = await node.CampaignAsync(Campaign([miami], windowZone: "campaign"));
+        await node.AdvanceAndWakeAsync(Utc(25, 10, 1), campaign);
+        Assert.Equal(1, await node.HeldCountAsync(campaign));
+
+        using (var admin = node.Node.Admin()) await admin.SendAsync(HttpMethod.Put, "api/admin/calling-rules", new object[] { new { region = "IN", from = "09:00", to = "21:00" } });
+        await node.AssertCalledAsync(campaign, miami);
+    }
+
+    [Fact]
+    public async Task Widening_the_window_while_it_holds_a_contact_calls_the_contact_at_once()
+    {
+        await using var node = await ScheduledNode.StartAsync(Utc(25, 10), userLimit: 2); // 19:00 in Tokyo
+        var kenji = await node.ContactAsync("Kenji", phoneNumber: "+81312345678");
+        var campaign = await node.CampaignAsync(Campaign([kenji], windowZone: "contact"));
+        await node.AdvanceAndWakeAsync(Utc(25, 10, 1), campaign);
+        Assert.Equal(1, await node.HeldCountAsync(campaign));
+
+        await node.User.SendAsync(HttpMethod.Patch, $"api/campaigns/{campaign}", new { lastCallTime = "20:00" });
+        await node.AssertCalledAsync(campaign, kenji);
+    }
+
+    [Fact]
+    public async Task Held_contacts_are_called_when_their_opening_comes_in_dispatch_order()
+    {
+        await using var node = await ScheduledNode.StartAsync(Utc(25, 10), userLimit: 1);
+        var first = await node.ContactAsync("Kenji", phoneNumber: "+81312345678");
+        var second = await node.ContactAsync("Aiko", phoneNumber: "+81312345679");
+        var campaign = await node.CampaignAsync(Campaign([first, second], windowZone: "contact"));
+        await node.AdvanceAndWakeAsync(Utc(25, 10, 1), campaign);
+        Assert.Equal(2, await node.HeldCountAsync(campaign));
+        Assert.Equal(Utc(26, 0), CampaignsClient.Time((await node.User.GetCampaignAsync(campaign))["nextCallAt"]));
+
+        await node.AdvanceAndWakeAsync(Utc(26, 0), campaign);
+        await node.AssertCalledAsync(campaign, first);
+        Assert.Equal("queued", await node.ItemStatusAsync(campaign, second));
+        Assert.Equal(0, await node.HeldCountAsync(campaign));
+    }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Integration.Tests.Infrastructure;
+using CallCampaigns.Ledger.Infrastructure;
+using Dapper;
 using CallCampaigns.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -85,6 +87,14 @@ public sealed class ScheduledNode : IAsyncDisposable
     /// <summary>Asserts that the contact's call has been placed (it may already be ringing or talking).</summary>
     public async Task AssertCalledAsync(long campaignId, long contactId) =>
         Assert.Contains(await ItemStatusAsync(campaignId, contactId), new[] { "dialing", "in-progress" });
+
+    /// <summary>How many of the campaign's items the dial gate holds in the ledger (so passes do not read them).</summary>
+    public async Task<long> HeldCountAsync(long campaignId)
+    {
+        await using var connection = await Node.Services.GetRequiredService<LedgerDatabase>().OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM queue_items WHERE campaign_id = @campaignId AND held_until > 0", new { campaignId });
+    }
 
     /// <summary>The queued items in the order the queue listing gives them.</summary>
     public async Task<IReadOnlyList<JsonObject>> QueuedAsync(long campaignId) =>
