@@ -68,6 +68,7 @@ public static class ApiHosting
         app.MapHealthApi();
         app.MapAdminApi();
         app.MapCallingRulesApi();
+        app.MapSuppressionsApi();
         app.MapMeApi();
         app.MapContactsApi();
         app.MapCampaignsApi();

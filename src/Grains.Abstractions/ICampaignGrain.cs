@@ -116,4 +116,5 @@ public sealed record CampaignSettings(
     [property: Id(9)] int RetryMaxAttempts,
     [property: Id(10)] int RetryDelayMinutes,
     [property: Id(11)] string RetryOn,
-    [property: Id(12)] string WindowZone = "campaign");
+    [property: Id(12)] string WindowZone = "campaign",
+    [property: Id(13)] string OptOutField = "do_not_call");

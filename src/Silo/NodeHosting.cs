@@ -63,6 +63,7 @@ public static class NodeHosting
         services.AddSingleton<CampaignStore>();
         services.AddSingleton<QueueStore>();
         services.AddSingleton<HoldStore>();
+        services.AddSingleton<CallCampaigns.Ledger.Suppressions.SuppressionStore>();
         services.AddSingleton<SlotLeaseStore>();
         services.AddSingleton<InboxStore>();
         services.AddSingleton<AnalyticsStore>();

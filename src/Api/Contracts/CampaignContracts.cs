@@ -9,7 +9,7 @@ public sealed record RetryRequest(int? MaxAttempts, int? DelayMinutes, IReadOnly
 public sealed record CreateCampaignRequest(
     string? Name, string? Description, string? AgentId, string? FromPhoneNumber, string? NextAction,
     string? FirstCallTime, string? LastCallTime, string? TimeZone, string? StartDate, string? EndDate,
-    string? Pacing, RetryRequest? Retry, IReadOnlyList<long>? ContactIds, string? WindowZone = null);
+    string? Pacing, RetryRequest? Retry, IReadOnlyList<long>? ContactIds, string? WindowZone = null, string? OptOutField = null);
 
 /// <summary>
 /// An edit: absent fields stay as they are; <c>endDate: ""</c> removes the end date. <c>startDate</c> cannot be
@@ -17,7 +17,8 @@ public sealed record CreateCampaignRequest(
 /// </summary>
 public sealed record UpdateCampaignRequest(
     string? Name, string? Description, string? AgentId, string? NextAction, string? FirstCallTime, string? LastCallTime,
-    string? TimeZone, string? EndDate, string? Pacing, RetryRequest? Retry, string? StartDate = null, string? WindowZone = null);
+    string? TimeZone, string? EndDate, string? Pacing, RetryRequest? Retry, string? StartDate = null, string? WindowZone = null,
+    string? OptOutField = null);
 
 public sealed record Retry(int MaxAttempts, int DelayMinutes, IReadOnlyList<string> On);
 
@@ -26,7 +27,7 @@ public sealed record Campaign(
     string FirstCallTime, string LastCallTime, string TimeZone, string StartDate, string? EndDate, string Pacing, Retry Retry,
     string Status, string? StatusReason, int TotalContacts, int QueuedCalls, int InProgressCalls, int CompletedCalls,
     int SuccessfulCalls, int FailedCalls, int CancelledCalls, DateTime? NextCallAt, DateTime? EstimatedCompletionAt,
-    DateTime CreatedAt, DateTime UpdatedAt, string WindowZone)
+    DateTime CreatedAt, DateTime UpdatedAt, string WindowZone, string OptOutField)
 {
     public static Campaign From(CampaignRow row, DateTimeOffset? estimatedCompletionAt = null) => new(
         row.Id, row.Name, row.Description, row.AgentId, row.FromPhoneNumber, row.NextAction,
@@ -34,7 +35,7 @@ public sealed record Campaign(
         new Retry(row.RetryMaxAttempts, row.RetryDelayMinutes, row.Retry().On),
         row.Status, row.StatusReason, row.TotalContacts, row.QueuedCount, row.InProgressCount,
         row.SuccessfulCount + row.FailedCount, row.SuccessfulCount, row.FailedCount, row.CancelledCount,
-        Json.Utc(row.NextCallAt), Json.Utc(estimatedCompletionAt), Json.Utc(row.CreatedAt), Json.Utc(row.UpdatedAt), row.WindowZone);
+        Json.Utc(row.NextCallAt), Json.Utc(estimatedCompletionAt), Json.Utc(row.CreatedAt), Json.Utc(row.UpdatedAt), row.WindowZone, row.OptOutField);
 }
 
 public sealed record CampaignCounts(int Scheduled, int Active, int Paused, int Completed, int Cancelled);

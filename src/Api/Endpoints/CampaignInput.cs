@@ -4,6 +4,7 @@ using CallCampaigns.Domain.Campaigns;
 using CallCampaigns.Domain.Limits;
 using CallCampaigns.Domain.Policy;
 using CallCampaigns.Domain.Scheduling;
+using CallCampaigns.Domain.Suppressions;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Campaigns;
 
@@ -39,13 +40,13 @@ public static class CampaignInput
             request.FirstCallTime ?? current.FirstCallTime, request.LastCallTime ?? current.LastCallTime,
             request.TimeZone ?? current.TimeZone, current.StartDate, request.EndDate ?? current.EndDate,
             request.Pacing ?? current.Pacing, retry with { MaxAttempts = retry.MaxAttempts ?? current.RetryMaxAttempts }, null,
-            request.WindowZone ?? current.WindowZone);
+            request.WindowZone ?? current.WindowZone, request.OptOutField ?? current.OptOutField);
         var unchangedAgent = request.AgentId is null ? [current.AgentId] : agentIds;
         var (row, errors) = Read(merged, current.UserId, defaults, unchangedAgent, now, DateOnly.ParseExact(current.StartDate, "yyyy-MM-dd", CultureInfo.InvariantCulture));
         if (row is null) return (null, errors);
         return (new CampaignSettings(
             row.Name, row.Description, row.AgentId, row.NextAction, row.FirstCallTime, row.LastCallTime, row.TimeZone,
-            row.EndDate, row.Pacing, row.RetryMaxAttempts, row.RetryDelayMinutes, row.RetryOn, row.WindowZone), errors);
+            row.EndDate, row.Pacing, row.RetryMaxAttempts, row.RetryDelayMinutes, row.RetryOn, row.WindowZone, row.OptOutField), errors);
     }
 
     private static (CampaignRow? Campaign, Dictionary<string, string[]> Errors) Read(
@@ -78,6 +79,12 @@ public static class CampaignInput
         if (!Pacing.IsKnown(pacing)) Fail("pacing", "Must be 'spread' or 'asap'.");
         var windowZone = string.IsNullOrWhiteSpace(request.WindowZone) ? WindowZone.Campaign : request.WindowZone.Trim().ToLowerInvariant();
         if (!WindowZone.All.Contains(windowZone)) Fail("windowZone", "Must be 'campaign' (the window in the campaign's timeZone) or 'contact' (in each contact's own).");
+
+        var optOutField = string.IsNullOrWhiteSpace(request.OptOutField) ? OptOut.DefaultField : request.OptOutField.Trim();
+        if (optOutField.Length > 100 || !optOutField.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
+        {
+            Fail("optOutField", "The key of the agent's extracted data that says the contact asked not to be called: up to 100 letters, digits, '_', '-' or '.'.");
+        }
 
         var retry = request.Retry;
         var maxAttempts = retry?.MaxAttempts ?? 1;
@@ -119,6 +126,7 @@ public static class CampaignInput
             LastCallTime = last!.Value.ToString("HH:mm", CultureInfo.InvariantCulture),
             TimeZone = zone,
             WindowZone = windowZone,
+            OptOutField = optOutField,
             StartDate = start!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             EndDate = end?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             Pacing = pacing,

@@ -213,6 +213,6 @@ public static class ImportsApi
         return (new CreateCampaignRequest(
             Value("name"), Value("description"), Value("agentId"), Value("fromPhoneNumber"), Value("nextAction"),
             Value("firstCallTime"), Value("lastCallTime"), Value("timeZone"), Value("startDate"), Value("endDate"),
-            Value("pacing"), retry, [0], Value("windowZone")), errors);
+            Value("pacing"), retry, [0], Value("windowZone"), Value("optOutField")), errors);
     }
 }

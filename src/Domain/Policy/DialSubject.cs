@@ -13,14 +13,15 @@ public sealed record CampaignTerms(string Status, CallWindow Window, string Wind
 
 /// <summary>
 /// One queued item as the gate sees it: its campaign, its contact's clock, its not-before time (a spread time or a
-/// retry's delay), the attempts made, and the calling rules in force.
+/// retry's delay), the attempts made, the calling rules in force, and the do-not-call entry of its number, if any.
 /// </summary>
 public sealed record DialSubject(
     CampaignTerms Campaign,
     ContactClock Contact,
     DateTimeOffset? NotBefore,
     int Attempts,
-    IReadOnlyList<CallingRule> Rules)
+    IReadOnlyList<CallingRule> Rules,
+    Suppressions.Suppression? DoNotCall = null)
 {
     /// <summary>The zones a local-time rule is read in for this contact: theirs, or the campaign's when none is known.</summary>
     public IReadOnlyList<string> ContactZones => Contact.ZonesOr(Campaign.Window.TimeZone);

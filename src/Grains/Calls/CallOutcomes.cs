@@ -1,4 +1,5 @@
 using CallCampaigns.Domain;
+using CallCampaigns.Domain.Suppressions;
 using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Queue;
@@ -74,6 +75,7 @@ public static class CallOutcomes
             FinalCheckAt = decision.LineEndsNow && !final ? UnixMs.From(now + finalDataCheckAfter) : null,
             UpdateContactHistory = decision.FinalNow && !balanceLow && !stoppedForPause,
             ContactId = attempt.ContactId,
+            OptOutReason = final && OptOut.Says(update.ExtractedData, campaign.OptOutField) ? OptOut.Reason(update.ExecutionId) : null,
             Now = UnixMs.From(now),
         };
         return new PlannedProgress(write, attempt with

@@ -1,5 +1,6 @@
 using CallCampaigns.Domain;
 using CallCampaigns.Domain.Scheduling;
+using CallCampaigns.Domain.Suppressions;
 using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Queue;
@@ -249,9 +250,9 @@ public sealed class CampaignGrain(
         }
 
         // With nothing queued there is nothing to dial or wait for: the counters just read say all that matters.
-        var dialled = campaign.QueuedCount > 0 && await DialDueItemsAsync(campaign, now);
+        var moved = campaign.QueuedCount > 0 && await DialDueItemsAsync(campaign, now);
         if (campaign.QueuedCount == 0) await SettleDemandAsync(0);
-        var current = dialled || campaign is { QueuedCount: 0, InProgressCount: 0 } ? await CompleteIfDoneAsync() : campaign;
+        var current = moved || campaign is { QueuedCount: 0, InProgressCount: 0 } ? await CompleteIfDoneAsync() : campaign;
         var next = campaign.QueuedCount > 0 && await queue.NextNotBeforeAsync(Id, UnixMs.From(now)) is { } ms
             ? campaign.OnContactsClock ? UnixMs.ToTime(ms) : window.EarliestStartAtOrAfter(UnixMs.ToTime(ms))
             : null;
@@ -261,10 +262,13 @@ public sealed class CampaignGrain(
         await ArrangeWakeAsync(current, next, nextCallAt: _reportedDemand > 0 ? now : next);
     }
 
-    /// <summary>Uses held slots on due items in dispatch order, then asks for as many more as are due; true when it dialled.</summary>
+    /// <summary>
+    /// Uses held slots on due items in dispatch order, then asks for as many more as are due; true when an item moved
+    /// (dialled, or ended by the gate or the claim): the campaign may be done.
+    /// </summary>
     private async Task<bool> DialDueItemsAsync(CampaignRow campaign, DateTimeOffset now)
     {
-        var dialled = false;
+        var moved = false;
         var nowMs = UnixMs.From(now);
         var expires = UnixMs.From(now + options.Value.StaleCallAfter);
         for (var round = 0; round < 8; round++)
@@ -274,6 +278,7 @@ public sealed class CampaignGrain(
             foreach (var (itemId, attempts, end) in pass.Ends)
             {
                 if (!await queue.EndQueuedAsync(Id, itemId, end.Outcome, end.Reason, nowMs)) continue;
+                moved = true;
                 Publish(new CampaignEvent(CampaignEvent.ItemKind, Id, now, itemId, ItemStatus.Cancelled, end.Outcome, attempts));
             }
 
@@ -292,18 +297,24 @@ public sealed class CampaignGrain(
                 }
 
                 next++;
+                if (claim.IsOnDoNotCallList)
+                {
+                    moved = true;
+                    Publish(new CampaignEvent(CampaignEvent.ItemKind, Id, now, due[next - 1], ItemStatus.Cancelled, Suppression.Outcome, 0));
+                }
+
                 if (claim.Item is not { } item) continue;
                 _slots.Dequeue();
-                dialled = true;
+                moved = true;
                 Publish(new CampaignEvent(CampaignEvent.ItemKind, Id, now, item.Id, ItemStatus.Dialing, null, item.Attempts));
                 await GrainFactory.GetGrain<IDialerGrain>(0).Dial(DialRequests.For(campaign, item));
             }
 
             var granted = await SettleDemandAsync(Math.Min(due.Count - next, options.Value.MaxDemandPerCampaign));
-            if (granted == 0) return dialled;
+            if (granted == 0) return moved;
         }
 
-        return dialled;
+        return moved;
     }
 
     private static DateTimeOffset Earliest(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;

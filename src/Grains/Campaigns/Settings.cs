@@ -18,6 +18,7 @@ internal static class Settings
         LastCallTime = settings.LastCallTime,
         TimeZone = settings.TimeZone,
         WindowZone = settings.WindowZone,
+        OptOutField = settings.OptOutField,
         StartDate = campaign.StartDate,
         EndDate = settings.EndDate,
         Pacing = settings.Pacing,

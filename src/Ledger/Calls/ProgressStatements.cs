@@ -94,6 +94,30 @@ internal static class ProgressStatements
                 """);
         }
 
+        if (write.OptOutReason is not null && write.ContactId is not null)
+        {
+            // On the user's list at once, and the number's other queued items (every campaign) end with their counters.
+            const string Queued = "contact_id = @ContactId AND status = 'queued' AND id <> @ItemId";
+            statements.Add(
+                """
+                INSERT INTO suppressions (user_id, phone_number, source, reason, created_at)
+                SELECT user_id, phone_number, 'call', @OptOutReason, @Now FROM queue_items WHERE id = @ItemId
+                ON CONFLICT DO NOTHING
+                """);
+            statements.Add(
+                $"""
+                UPDATE campaigns SET queued_count = queued_count - (SELECT count(*) FROM queue_items WHERE campaign_id = campaigns.id AND {Queued}),
+                    cancelled_count = cancelled_count + (SELECT count(*) FROM queue_items WHERE campaign_id = campaigns.id AND {Queued}), updated_at = @Now
+                WHERE id IN (SELECT campaign_id FROM queue_items WHERE {Queued})
+                """);
+            statements.Add(
+                $"""
+                UPDATE queue_items SET status = 'cancelled', outcome = 'do-not-call', updated_at = @Now,
+                    failure_reason = phone_number || ' is on your do-not-call list (' || @OptOutReason || ')'
+                WHERE {Queued}
+                """);
+        }
+
         // The only statement that returns a row: the lease it released.
         if (write.LineEndsNow) statements.Add("DELETE FROM slot_leases WHERE item_id = @ItemId AND attempt = @Attempt RETURNING id");
         return string.Join(";\n", statements);

@@ -44,6 +44,8 @@ public sealed class CampaignRow
     public string WindowZone { get; init; } = Domain.Policy.WindowZone.Campaign;
     /// <summary>What the gate's holds on this campaign's items were decided under (see <c>HoldStore</c>).</summary>
     public string? HoldsKey { get; init; }
+    /// <summary>The key of Bolna's extracted_data that, when true, puts the number on the user's do-not-call list.</summary>
+    public string OptOutField { get; init; } = Domain.Suppressions.OptOut.DefaultField;
     /// <summary>YYYY-MM-DD.</summary>
     public required string StartDate { get; init; }
     public string? EndDate { get; init; }

@@ -11,10 +11,10 @@ public sealed class CampaignStore(LedgerDatabase database)
     internal const string InsertSql = """
         INSERT INTO campaigns (user_id, name, description, agent_id, from_phone_number, next_action,
             first_call_time, last_call_time, time_zone, window_zone, start_date, end_date, pacing,
-            retry_max_attempts, retry_delay_minutes, retry_on, status, status_reason, created_at, updated_at)
+            retry_max_attempts, retry_delay_minutes, retry_on, status, status_reason, opt_out_field, created_at, updated_at)
         VALUES (@UserId, @Name, @Description, @AgentId, @FromPhoneNumber, @NextAction,
             @FirstCallTime, @LastCallTime, @TimeZone, @WindowZone, @StartDate, @EndDate, @Pacing,
-            @RetryMaxAttempts, @RetryDelayMinutes, @RetryOn, @Status, @StatusReason, @CreatedAt, @UpdatedAt)
+            @RetryMaxAttempts, @RetryDelayMinutes, @RetryOn, @Status, @StatusReason, @OptOutField, @CreatedAt, @UpdatedAt)
         RETURNING id
         """;
 
@@ -175,7 +175,7 @@ public sealed class CampaignStore(LedgerDatabase database)
                 first_call_time = @FirstCallTime, last_call_time = @LastCallTime, time_zone = @TimeZone, window_zone = @WindowZone,
                 end_date = @EndDate,
                 pacing = @Pacing, retry_max_attempts = @RetryMaxAttempts, retry_delay_minutes = @RetryDelayMinutes,
-                retry_on = @RetryOn, updated_at = @UpdatedAt
+                retry_on = @RetryOn, opt_out_field = @OptOutField, updated_at = @UpdatedAt
             WHERE id = @Id
             """,
             settings, transaction);

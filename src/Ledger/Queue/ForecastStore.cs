@@ -20,6 +20,15 @@ public sealed class QueuedSlot
     /// <summary>The contact's stored zones and region (see <c>ContactRow.Clock</c>).</summary>
     public string? TimeZone { get; init; }
     public string? Region { get; init; }
+    /// <summary>The do-not-call entry of the number (the user's, else the system's), when the read joined them.</summary>
+    public string? DncSource { get; init; }
+    public string? DncReason { get; init; }
+    public long? DncCreatedAt { get; init; }
+    public bool DncSystemWide { get; init; }
+
+    public Domain.Suppressions.Suppression? DoNotCall() => DncSource is null
+        ? null
+        : new(PhoneNumber, DncSource, DncReason, Infrastructure.UnixMs.ToTime(DncCreatedAt ?? 0), DncSystemWide);
 
     /// <summary>The contact's clock: as stored, or read from the number when none was stored.</summary>
     public Domain.Contacts.ContactClock Clock() =>

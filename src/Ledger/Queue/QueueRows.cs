@@ -56,9 +56,12 @@ public sealed class ClaimedItem
 }
 
 /// <summary>The outcome of claiming an item: the item, or why there is none.</summary>
-public sealed record ClaimResult(ClaimedItem? Item, bool IsLeaseGone)
+public sealed record ClaimResult(ClaimedItem? Item, bool IsLeaseGone, bool IsOnDoNotCallList = false)
 {
     public static ClaimResult ItemNotQueued { get; } = new(null, false);
+
+    /// <summary>The item's number is on a do-not-call list: the item ended, the lease is still free.</summary>
+    public static ClaimResult OnDoNotCallList { get; } = new(null, false, true);
 
     public static ClaimResult LeaseGone { get; } = new(null, true);
 }
@@ -120,5 +123,7 @@ public sealed record ProgressWrite
     /// <summary>Set on the attempt's first final report: the contact's history counts this call once.</summary>
     public bool UpdateContactHistory { get; init; }
     public long? ContactId { get; init; }
+    /// <summary>The contact said in the call not to be called again: the number goes on the user's list (this reason).</summary>
+    public string? OptOutReason { get; init; }
     public required long Now { get; init; }
 }

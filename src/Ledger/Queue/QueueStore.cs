@@ -1,7 +1,9 @@
 using CallCampaigns.Domain.Calls;
 using CallCampaigns.Domain.Campaigns;
+using CallCampaigns.Domain.Suppressions;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Slots;
+using CallCampaigns.Ledger.Suppressions;
 using Dapper;
 
 namespace CallCampaigns.Ledger.Queue;
@@ -26,9 +28,11 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
         var after = afterPriority is null ? "" : "AND (q.priority < @afterPriority OR (q.priority = @afterPriority AND q.position > @afterPosition))";
         return (await connection.QueryAsync<QueuedSlot>(
             $"""
-            SELECT q.id, q.scheduled_for, q.attempts, q.phone_number, q.priority, q.position, c.time_zone, c.region
+            SELECT q.id, q.scheduled_for, q.attempts, q.phone_number, q.priority, q.position, c.time_zone, c.region,
+                {SuppressionSql.Columns}
             FROM queue_items q
                 LEFT JOIN contacts c ON c.id = q.contact_id
+                {SuppressionSql.Joins("q")}
             WHERE q.campaign_id = @campaignId AND q.status = 'queued' AND q.held_until = 0
               AND (q.scheduled_for IS NULL OR q.scheduled_for <= @now) {after}
             ORDER BY q.priority DESC, q.position
@@ -68,12 +72,34 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
 
     /// <summary>
     /// Binds a granted lease to a queued item and marks it dialing, counting a new attempt, in one transaction.
-    /// When the lease is gone or the item is no longer queued nothing changes, and nothing may be dialled.
+    /// When the lease is gone or the item is no longer queued nothing changes, and nothing may be dialled. When its
+    /// number is on a do-not-call list (however recently added) the item ends <c>do-not-call</c> instead and the lease
+    /// stays free for the next item.
     /// </summary>
     public async Task<ClaimResult> ClaimAsync(long campaignId, long itemId, long leaseId, long now, long leaseExpiresAt)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
+        var listed = await connection.QuerySingleOrDefaultAsync<QueuedSlot>(
+            $"""
+            SELECT q.phone_number, {SuppressionSql.Columns}
+            FROM queue_items q {SuppressionSql.Joins("q")}
+            WHERE q.id = @itemId AND q.campaign_id = @campaignId AND q.status = 'queued'
+            """,
+            new { itemId, campaignId }, transaction);
+        if (listed?.DoNotCall() is { } entry)
+        {
+            var ended = await connection.ExecuteAsync(
+                """
+                UPDATE queue_items SET status = 'cancelled', outcome = @outcome, failure_reason = @reason, updated_at = @now
+                WHERE id = @itemId AND status = 'queued'
+                """,
+                new { itemId, outcome = Suppression.Outcome, reason = entry.Describe(), now }, transaction);
+            if (ended == 1) await connection.ExecuteAsync(CounterColumns.Move(ItemStatus.Queued, ItemStatus.Cancelled), new { CampaignId = campaignId, Now = now }, transaction);
+            await transaction.CommitAsync();
+            return ClaimResult.OnDoNotCallList;
+        }
+
         var attempts = await connection.ExecuteScalarAsync<int?>(
             """
             UPDATE queue_items SET status = 'dialing', attempts = attempts + 1, started_at = @now, ended_at = NULL, held_until = 0,

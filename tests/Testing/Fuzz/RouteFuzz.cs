@@ -67,6 +67,13 @@ public sealed class RouteFuzz
         }, "name", "phoneNumber", "email", "company", "customFields", "customFields.plan", "customFields.x", "timeZone"),
             body => WriteAsync(user, HttpMethod.Post, "api/contacts", Json(body), () => TotalAsync(user, "api/contacts"), Grew));
 
+        await RouteAsync("POST /api/suppressions", FuzzInputs.Mutated(() => new JsonObject
+        {
+            ["phoneNumber"] = NextNumber(),
+            ["reason"] = "asked by email",
+        }, "phoneNumber", "reason"),
+            body => WriteAsync(user, HttpMethod.Post, "api/suppressions", Json(body), () => TotalAsync(user, "api/suppressions"), Grew));
+
         await RouteAsync("PATCH /api/contacts/{id}", FuzzInputs.Mutated(() => new JsonObject { ["name"] = "Edited" },
                 "name", "phoneNumber", "email", "company", "customFields", "customFields.plan", "timeZone"),
             body => WriteAsync(user, HttpMethod.Patch, $"api/contacts/{contacts[0]}", Json(body), () => StableAsync(user, $"api/contacts/{contacts[0]}"),
@@ -126,6 +133,7 @@ public sealed class RouteFuzz
                      ("GET /api/campaigns", ["status", "page", "pageSize"]),
                      ($"GET /api/campaigns/{scheduled}/queue", ["status", "page", "pageSize"]),
                      ("GET /api/imports", ["status", "page", "pageSize"]),
+                     ("GET /api/suppressions", ["search", "page", "pageSize"]),
                  })
         {
             var path = route[4..].TrimStart('/');

@@ -1,0 +1,75 @@
+using System.Security.Claims;
+using CallCampaigns.Api.Auth;
+using CallCampaigns.Api.Contracts;
+using CallCampaigns.Domain;
+using CallCampaigns.Domain.Contacts;
+using CallCampaigns.Domain.Limits;
+using CallCampaigns.Domain.Suppressions;
+using CallCampaigns.Grains.Abstractions;
+using CallCampaigns.Ledger.Infrastructure;
+using CallCampaigns.Ledger.Suppressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CallCampaigns.Api.Endpoints;
+
+/// <summary>
+/// The do-not-call lists: <c>/api/suppressions</c> is the caller's own, <c>/api/admin/suppressions</c> the system's
+/// (the admin key), which applies to every user. Same shapes on both.
+/// </summary>
+public static class SuppressionsApi
+{
+    public static IEndpointRouteBuilder MapSuppressionsApi(this IEndpointRouteBuilder routes)
+    {
+        Map(routes.MapGroup("/api/suppressions").WithTags("Do not call").RequireAuthorization(MeApi.UserPolicy), systemWide: false);
+        Map(routes.MapGroup("/api/admin/suppressions").WithTags("Do not call")
+            .RequireAuthorization(policy => policy.RequireRole(ApiKeyAuthentication.AdminRole)), systemWide: true);
+        return routes;
+    }
+
+    private static void Map(RouteGroupBuilder group, bool systemWide)
+    {
+        string? Owner(ClaimsPrincipal caller) => systemWide ? null : caller.UserId();
+        group.MapPost("/", (AddSuppressionRequest request, ClaimsPrincipal caller, SuppressionStore store, IGrainFactory grains,
+                IOptions<ApiDefaults> defaults, EngineClock time) =>
+            AddAsync(request, Owner(caller), systemWide ? Sources.Admin : Sources.Api, store, grains, defaults, time));
+        group.MapGet("/", (ClaimsPrincipal caller, SuppressionStore store, string? search, int? page, int? pageSize) =>
+            ListAsync(Owner(caller), store, search, page, pageSize));
+        group.MapDelete("/{phoneNumber}", (string phoneNumber, ClaimsPrincipal caller, SuppressionStore store, IOptions<ApiDefaults> defaults) =>
+            RemoveAsync(phoneNumber, Owner(caller), store, defaults));
+    }
+
+    private static async Task<Results<Created<SuppressionEntry>, ValidationProblem, ProblemHttpResult>> AddAsync(
+        AddSuppressionRequest request, string? userId, string source, SuppressionStore store, IGrainFactory grains,
+        IOptions<ApiDefaults> defaults, EngineClock time)
+    {
+        var (e164, error) = PhoneNumberRules.Normalise(request.PhoneNumber, defaults.Value.DefaultRegion);
+        if (e164 is null) return Problems.Invalid("phoneNumber", $"Invalid phone number: {error}.");
+        if (InputLimits.TooLong(request.Reason, InputLimits.MaxTextLength) is { } tooLong) return Problems.Invalid("reason", tooLong);
+        var reason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
+        var (added, campaigns) = await store.AddAsync(userId, e164, source, reason, UnixMs.From(time.GetUtcNow()));
+        if (!added) return Problems.Conflict($"{e164} is already on the list.");
+        // The campaigns whose queued items it ended may now be complete.
+        foreach (var campaignId in campaigns) await grains.GetGrain<ICampaignGrain>(campaignId).Wake();
+        var entry = (await store.ListAsync(userId, e164, 1, 1)).Items.Single(e => e.PhoneNumber == e164);
+        return TypedResults.Created($"{(userId is null ? "/api/admin/suppressions" : "/api/suppressions")}/{Uri.EscapeDataString(e164)}", SuppressionEntry.From(entry));
+    }
+
+    private static async Task<Results<Ok<Paged<SuppressionEntry>>, ValidationProblem>> ListAsync(
+        string? userId, SuppressionStore store, string? search, int? page, int? pageSize)
+    {
+        if (Paging.Check(page, pageSize) is { } invalid) return invalid;
+        if (InputLimits.TooLong(search, InputLimits.MaxSearchLength) is { } tooLong) return Problems.Invalid("search", tooLong);
+        var (p, size) = Paging.Of(page, pageSize);
+        var (items, total) = await store.ListAsync(userId, search, p, size);
+        return TypedResults.Ok(new Paged<SuppressionEntry>(items.Select(SuppressionEntry.From).ToArray(), total, p, size));
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RemoveAsync(
+        string phoneNumber, string? userId, SuppressionStore store, IOptions<ApiDefaults> defaults)
+    {
+        var (e164, error) = PhoneNumberRules.Normalise(phoneNumber, defaults.Value.DefaultRegion);
+        if (e164 is null) return Problems.Invalid("phoneNumber", $"Invalid phone number: {error}.");
+        return await store.RemoveAsync(userId, e164) ? TypedResults.NoContent() : Problems.NotFound($"{e164} is not on the list.");
+    }
+}
