@@ -34,6 +34,7 @@ public static class ApiHosting
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true); // BadRequests answers them
         builder.Services.Configure<ImportOptions>(builder.Configuration.GetSection(ImportOptions.Section));
         builder.Services.AddSingleton<CsvImporter>();
+        builder.Services.AddSingleton<SuppressionImporter>();
         builder.Services.AddSingleton<DashboardSessions>();
         builder.Services.AddSingleton<CampaignForecasts>();
         builder.Services.ConfigureHttpJsonOptions(options =>

@@ -160,10 +160,10 @@ public static class ImportsApi
         (await imports.ErrorsAsync(import.Id, ErrorsInSummary)).Select(e => new ImportError(e.RowNumber, e.PhoneNumber, e.Reason)).ToArray(),
         $"/api/imports/{import.Id}/errors.csv");
 
-    private const string UnreadableForm = "The multipart body cannot be read (no boundary, or cut short): send the whole form again.";
+    internal const string UnreadableForm = "The multipart body cannot be read (no boundary, or cut short): send the whole form again.";
 
     /// <summary>The request's form, or null when the multipart body is malformed (no boundary, truncated, a bad part).</summary>
-    private static async Task<IFormCollection?> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
+    internal static async Task<IFormCollection?> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         try
         {

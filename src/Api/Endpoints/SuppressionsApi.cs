@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CallCampaigns.Api.Auth;
 using CallCampaigns.Api.Contracts;
+using CallCampaigns.Api.Imports;
 using CallCampaigns.Domain;
 using CallCampaigns.Domain.Contacts;
 using CallCampaigns.Domain.Limits;
@@ -9,6 +10,7 @@ using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Suppressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace CallCampaigns.Api.Endpoints;
@@ -35,6 +37,10 @@ public static class SuppressionsApi
             AddAsync(request, Owner(caller), systemWide ? Sources.Admin : Sources.Api, store, grains, defaults, time));
         group.MapGet("/", (ClaimsPrincipal caller, SuppressionStore store, string? search, int? page, int? pageSize) =>
             ListAsync(Owner(caller), store, search, page, pageSize));
+        var limit = ((IEndpointRouteBuilder)group).ServiceProvider.GetRequiredService<IOptions<ImportOptions>>().Value.MaxFileBytes;
+        group.MapPost("/import", (HttpRequest request, ClaimsPrincipal caller, SuppressionImporter importer, IGrainFactory grains, EngineClock time,
+                CancellationToken cancellationToken) => ImportAsync(request, Owner(caller), importer, grains, time, cancellationToken))
+            .DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(limit * 2 + (1 << 20)));
         group.MapDelete("/{phoneNumber}", (string phoneNumber, ClaimsPrincipal caller, SuppressionStore store, IOptions<ApiDefaults> defaults) =>
             RemoveAsync(phoneNumber, Owner(caller), store, defaults));
     }
@@ -53,6 +59,28 @@ public static class SuppressionsApi
         foreach (var campaignId in campaigns) await grains.GetGrain<ICampaignGrain>(campaignId).Wake();
         var entry = (await store.ListAsync(userId, e164, 1, 1)).Items.Single(e => e.PhoneNumber == e164);
         return TypedResults.Created($"{(userId is null ? "/api/admin/suppressions" : "/api/suppressions")}/{Uri.EscapeDataString(e164)}", SuppressionEntry.From(entry));
+    }
+
+    /// <summary>What an import of a list answers: as a contact import's summary, without the campaign.</summary>
+    public sealed record ImportSummary(int TotalRows, int Imported, int SkippedDuplicates, int Failed, IReadOnlyList<SuppressionImportError> Errors);
+
+    private static async Task<Results<Ok<ImportSummary>, ValidationProblem>> ImportAsync(
+        HttpRequest request, string? userId, SuppressionImporter importer, IGrainFactory grains, EngineClock time, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType) return Problems.Invalid("file", "Send multipart/form-data with the CSV as 'file'.");
+        if (await ImportsApi.ReadFormAsync(request, cancellationToken) is not { } form) return Problems.Invalid("file", ImportsApi.UnreadableForm);
+        if (form.Files.GetFile("file") is not { } file) return Problems.Invalid("file", "Required: the CSV file, as the form field 'file'.");
+        try
+        {
+            await using var stream = file.OpenReadStream();
+            var summary = await importer.ImportAsync(stream, userId, UnixMs.From(time.GetUtcNow()), cancellationToken);
+            foreach (var campaignId in summary.Campaigns) await grains.GetGrain<ICampaignGrain>(campaignId).Wake();
+            return TypedResults.Ok(new ImportSummary(summary.TotalRows, summary.Imported, summary.SkippedDuplicates, summary.Failed, summary.Errors));
+        }
+        catch (RejectedFileException e)
+        {
+            return Problems.Invalid("file", e.Message);
+        }
     }
 
     private static async Task<Results<Ok<Paged<SuppressionEntry>>, ValidationProblem>> ListAsync(

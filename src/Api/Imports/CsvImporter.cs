@@ -62,7 +62,7 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
     }
 
     /// <summary>A file that cannot be read as UTF-8 CSV is refused whole, with the reason.</summary>
-    private static RejectedFileException? Rejection(Exception e) => e switch
+    internal static RejectedFileException? Rejection(Exception e) => e switch
     {
         DecoderFallbackException => new RejectedFileException("The file is not UTF-8 text: save it as \"CSV UTF-8\"."),
         ReaderException { InnerException: RejectedFileException rejected } => rejected,

@@ -34,28 +34,28 @@ public sealed class SuppressionStore(LedgerDatabase database)
     }
 
     /// <summary>
-    /// Adds many numbers at once (an import's batch); returns how many were new and the campaigns whose queued items
-    /// they ended.
+    /// Adds many numbers at once (an import's batch: distinct numbers, each with its reason); returns how many were new
+    /// and the campaigns whose queued items they ended.
     /// </summary>
     public async Task<(int Added, IReadOnlyList<long> Campaigns)> AddManyAsync(
-        string? userId, IReadOnlyCollection<string> phoneNumbers, string source, string? reason, long now)
+        string? userId, IReadOnlyCollection<(string PhoneNumber, string? Reason)> entries, string source, long now)
     {
-        if (phoneNumbers.Count == 0) return (0, []);
+        if (entries.Count == 0) return (0, []);
         await using var connection = await database.OpenAsync();
         using var turn = await database.WriterTurnAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var fresh = new List<string>();
-        foreach (var chunk in phoneNumbers.Distinct().Chunk(500))
+        foreach (var chunk in entries.Chunk(500))
         {
             fresh.AddRange(await connection.QueryAsync<string>(
                 $"""
                 INSERT INTO suppressions (user_id, phone_number, source, reason, created_at)
-                SELECT @userId, column1, @source, @reason, @now FROM ({Values(chunk.Length)}) AS numbers
+                SELECT @userId, column1, @source, column2, @now FROM ({Values(chunk.Length)}) AS entries
                 WHERE true
                 ON CONFLICT DO NOTHING
                 RETURNING phone_number
                 """,
-                Parameters(chunk, new { userId, source, reason, now }), transaction));
+                Parameters(chunk, new { userId, source, now }), transaction));
         }
 
         var campaigns = await EndQueuedAsync(connection, transaction, userId, fresh, now);
@@ -119,12 +119,17 @@ public sealed class SuppressionStore(LedgerDatabase database)
     private static string Owner(string? userId) => userId is null ? "user_id IS NULL" : "user_id = @userId";
 
     private static string Values(int count) =>
-        "VALUES " + string.Join(", ", Enumerable.Range(0, count).Select(i => $"(@p{i})"));
+        "VALUES " + string.Join(", ", Enumerable.Range(0, count).Select(i => $"(@p{i}, @r{i})"));
 
-    private static DynamicParameters Parameters(string[] numbers, object rest)
+    private static DynamicParameters Parameters((string PhoneNumber, string? Reason)[] entries, object rest)
     {
         var parameters = new DynamicParameters(rest);
-        for (var i = 0; i < numbers.Length; i++) parameters.Add($"p{i}", numbers[i]);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            parameters.Add($"p{i}", entries[i].PhoneNumber, System.Data.DbType.String);
+            parameters.Add($"r{i}", entries[i].Reason, System.Data.DbType.String);
+        }
+
         return parameters;
     }
 

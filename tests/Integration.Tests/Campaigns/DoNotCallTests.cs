@@ -170,6 +170,35 @@ public sealed class DoNotCallTests(PostgresFixture postgres)
         Assert.Equal(0, (await run.User.GetAsync("api/suppressions"))["total"]!.GetValue<int>());
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_csv_of_numbers_with_bad_rows_lists_the_good_ones_and_ends_their_queued_items(string ledger)
+    {
+        await using var run = await Run.StartAsync(postgres, ledger);
+        var waiting = await run.WaitingCampaignAsync(await run.ContactAsync("+14165550111"), await run.ContactAsync("+14165550112"));
+        await run.User.PostAsync("api/suppressions", new { phoneNumber = "+14165550113" }, 201);
+        const string File = "phone,reason\n+14165550110,moved away\nnot-a-number,x\n+14165550110,again\n+1 416 555 0111,\n,empty\n+14165550113,listed before\n";
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(File)), "file", "dnc.csv" } };
+        using var response = await run.User.Http.PostAsync("api/suppressions/import", form, Cancel);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var summary = JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancel))!;
+
+        Assert.Equal((6, 2, 2, 2), (summary["totalRows"]!.GetValue<int>(), summary["imported"]!.GetValue<int>(), summary["skippedDuplicates"]!.GetValue<int>(), summary["failed"]!.GetValue<int>()));
+        Assert.Equal([2, 5], summary["errors"]!.AsArray().Select(e => e!["row"]!.GetValue<int>()));
+        var entries = (await run.User.GetAsync("api/suppressions"))["items"]!.AsArray().ToDictionary(e => (string)e!["phoneNumber"]!, e => e!);
+        Assert.Equal(("import", "moved away"), ((string?)entries["+14165550110"]["source"], (string?)entries["+14165550110"]["reason"]));
+        Assert.Equal(("import", null), ((string?)entries["+14165550111"]["source"], (string?)entries["+14165550111"]["reason"]));
+        var items = (await run.User.ListItemsAsync(waiting)).ToDictionary(i => (string)i["phoneNumber"]!, i => (string?)i["outcome"]);
+        Assert.Equal("do-not-call", items["+14165550111"]);
+        Assert.Null(items["+14165550112"]);
+
+        using var empty = new MultipartFormDataContent { { new ByteArrayContent("name\nAsha\n"u8.ToArray()), "file", "names.csv" } };
+        using var refused = await run.User.Http.PostAsync("api/suppressions/import", empty, Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("No phone number column", await refused.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+    }
+
     private static IReadOnlyList<ScriptStep> OptingOut(string executionId) =>
     [
         new(TimeSpan.Zero, "ringing"),

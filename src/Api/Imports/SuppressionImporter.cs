@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+using CallCampaigns.Domain.Contacts;
+using CallCampaigns.Domain.Imports;
+using CallCampaigns.Domain.Suppressions;
+using CallCampaigns.Ledger.Suppressions;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace CallCampaigns.Api.Imports;
+
+/// <summary>What a do-not-call import did: rows read, numbers added, those already listed (or repeated), rows refused.</summary>
+public sealed record SuppressionImportSummary(
+    int TotalRows, int Imported, int SkippedDuplicates, int Failed, IReadOnlyList<SuppressionImportError> Errors, IReadOnlyList<long> Campaigns);
+
+public sealed record SuppressionImportError(int Row, string? PhoneNumber, string Reason);
+
+/// <summary>
+/// A CSV of numbers onto a do-not-call list, read as a contact import reads its file (the same phone and country
+/// columns, delimiters and size limit; a <c>reason</c> column is kept), streamed in batches: memory stays bounded
+/// whatever the file holds (the first errors are kept, the rest counted).
+/// </summary>
+public sealed class SuppressionImporter(SuppressionStore store, IOptions<ImportOptions> options, IOptions<ApiDefaults> defaults)
+{
+    private const int Batch = 5_000;
+    private const int ErrorsKept = 100;
+
+    public async Task<SuppressionImportSummary> ImportAsync(Stream file, string? userId, long now, CancellationToken cancellationToken)
+    {
+        if (file.CanSeek && file.Length > options.Value.MaxFileBytes) throw GuardedStream.TooLarge(options.Value.MaxFileBytes);
+        try
+        {
+            using var reader = new StreamReader(new GuardedStream(file, options.Value.MaxFileBytes), new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+            using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
+            {
+                DetectDelimiter = true,
+                DetectDelimiterValues = [",", ";", "\t"],
+                BadDataFound = null,
+                MissingFieldFound = null,
+                TrimOptions = TrimOptions.Trim,
+                IgnoreBlankLines = true,
+            });
+            if (!await csv.ReadAsync()) throw new RejectedFileException("The file is empty.");
+            csv.ReadHeader();
+            var headers = csv.HeaderRecord ?? [];
+            var roles = CsvColumns.Roles(headers);
+            var phone = IndexOf(roles, ColumnRole.PhoneNumber);
+            if (phone < 0) throw new RejectedFileException("No phone number column: name one phone_number, phone, mobile, phone number or contact_number.");
+            var country = IndexOf(roles, ColumnRole.Country);
+            var reasonColumn = Array.FindIndex(headers, h => CsvColumns.Normalise(h) == "reason");
+
+            var (rows, imported, failed) = (0, 0, 0);
+            var errors = new List<SuppressionImportError>();
+            var campaigns = new HashSet<long>();
+            var batch = new Dictionary<string, string?>(StringComparer.Ordinal);
+            while (await csv.ReadAsync())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                rows++;
+                var raw = Field(csv, phone);
+                var (e164, error) = PhoneNumberRules.Normalise(raw, Field(csv, country) ?? defaults.Value.DefaultRegion);
+                if (e164 is null)
+                {
+                    failed++;
+                    if (errors.Count < ErrorsKept) errors.Add(new SuppressionImportError(rows, raw, raw is null ? "missing phone number" : $"invalid phone number: {error}"));
+                    continue;
+                }
+
+                batch.TryAdd(e164, Field(csv, reasonColumn) is { } reason ? reason[..Math.Min(reason.Length, 500)] : null);
+                if (batch.Count >= Batch) imported += await FlushAsync();
+            }
+
+            imported += await FlushAsync();
+            return new SuppressionImportSummary(rows, imported, rows - failed - imported, failed, errors, campaigns.ToArray());
+
+            async Task<int> FlushAsync()
+            {
+                var (added, touched) = await store.AddManyAsync(userId, batch.Select(entry => (entry.Key, entry.Value)).ToArray(), Sources.Import, now);
+                campaigns.UnionWith(touched);
+                batch.Clear();
+                return added;
+            }
+        }
+        catch (Exception e) when (CsvImporter.Rejection(e) is { } rejected)
+        {
+            throw rejected;
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<ColumnRole> roles, ColumnRole role)
+    {
+        for (var i = 0; i < roles.Count; i++) if (roles[i] == role) return i;
+        return -1;
+    }
+
+    private static string? Field(CsvReader csv, int index) =>
+        index >= 0 && csv.TryGetField<string>(index, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
+}
