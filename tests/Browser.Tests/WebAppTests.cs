@@ -8,7 +8,7 @@ namespace CallCampaigns.Browser.Tests;
 /// The web app as a person uses it, in headless Chromium against a real node whose simulator places the calls.
 /// The tests run one after another (one class): each signs in as a new user of its own.
 /// </summary>
-public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture>
+public sealed partial class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture>
 {
     [Fact]
     public async Task A_new_user_signs_in_and_creates_a_campaign_from_chosen_contacts()
@@ -84,6 +84,7 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
         await Expect(page.Locator(".drop-file")).ToContainTextAsync("october-leads.csv");
         await page.GetByLabel("First call time").FillAsync("00:00");
         await page.GetByLabel("Last call time").FillAsync("00:00");
+        await page.GetByLabel("Call in each contact's local time").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload and create campaign" }).ClickAsync();
 
         var summary = page.Locator(".import-summary");
@@ -103,6 +104,7 @@ public sealed class WebAppTests(WebAppFixture app) : IClassFixture<WebAppFixture
 
         await summary.GetByRole(AriaRole.Link, new() { Name = "Open" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("october-leads");
+        await Expect(page.Locator(".detail-head")).ToContainTextAsync("Window 00:00–00:00 in each contact's local time");
     }
 
     [Fact]

@@ -44,18 +44,19 @@ public sealed record CampaignPage(IReadOnlyList<Campaign> Items, int Total, int 
 
 public sealed record WaitingReason(string Code, string Text, DateTime? Until);
 
+/// <summary>One item of a campaign's queue; <c>timeZone</c> (queued items) is the contact's zone, null when unknown.</summary>
 public sealed record QueueItem(
     long Id, long CampaignId, long? ContactId, string PhoneNumber, string? ContactName, string Status, int Priority,
     int? Position, DateTime? ScheduledFor, DateTime? EstimatedCallAt, WaitingReason? WaitingReason, int Attempts,
     DateTime? StartedAt, DateTime? CompletedAt, string? CallId, string? Outcome, string? FailureReason,
-    double? DurationSeconds, decimal? Cost, string? Summary, string? RecordingUrl)
+    double? DurationSeconds, decimal? Cost, string? Summary, string? RecordingUrl, string? TimeZone)
 {
     public static QueueItem From(QueueItemRow row, ItemForecast? forecast) => new(
         row.Id, row.CampaignId, row.ContactId, row.PhoneNumber, row.ContactName, row.Status, row.Priority,
         forecast?.Position, Json.Utc(row.ScheduledFor), Json.Utc(forecast?.EstimatedCallAt),
         Waiting(row, forecast) is { } reason ? new WaitingReason(reason.Code, reason.Text, Json.Utc(reason.Until)) : null, row.Attempts, Json.Utc(row.StartedAt), Json.Utc(row.EndedAt),
         row.ExecutionId, row.Outcome, row.FailureReason, row.DurationSeconds,
-        row.CostCents is { } cents ? Math.Round((decimal)cents / 100m, 4) : null, row.Summary, row.RecordingUrl);
+        row.CostCents is { } cents ? Math.Round((decimal)cents / 100m, 4) : null, row.Summary, row.RecordingUrl, forecast?.TimeZone);
 
     /// <summary>A queued item's reason from its forecast; a dialing one whose dial's answer was lost says so.</summary>
     private static Domain.Campaigns.WaitingReason? Waiting(QueueItemRow row, ItemForecast? forecast) =>

@@ -1,6 +1,7 @@
 using CallCampaigns.Domain;
 using CallCampaigns.Domain.Campaigns;
 using CallCampaigns.Domain.Concurrency;
+using CallCampaigns.Domain.Contacts;
 using CallCampaigns.Domain.Policy;
 using CallCampaigns.Domain.Scheduling;
 using CallCampaigns.Ledger.Campaigns;
@@ -11,8 +12,11 @@ using Microsoft.Extensions.Options;
 
 namespace CallCampaigns.Api.Forecasts;
 
-/// <summary>A queued item's place: when it should be called, and why it waits.</summary>
-public sealed record ItemForecast(int Position, DateTimeOffset? EstimatedCallAt, WaitingReason Reason);
+/// <summary>
+/// A queued item's place: when it should be called, and why it waits; <c>TimeZone</c> is the contact's zone (the first
+/// when the number spans several; null when unknown), the one a person reads the reason's until in.
+/// </summary>
+public sealed record ItemForecast(int Position, DateTimeOffset? EstimatedCallAt, WaitingReason Reason, string? TimeZone = null);
 
 /// <summary>
 /// Estimates for the people in a campaign's queue and for the campaign's end, from what the ledger says now (slots
@@ -54,17 +58,20 @@ public sealed class CampaignForecasts(ForecastStore store, CallingRuleBook rules
         {
             var item = queued[i];
             var notBefore = UnixMs.ToTime(item.ScheduledFor);
-            var (reason, from, ends) = DialGate.Standard.Decide(new DialSubject(terms, item.Clock(), notBefore, item.Attempts, callingRules), now) switch
+            var clock = item.Clock();
+            var (reason, from, ends) = DialGate.Standard.Decide(new DialSubject(terms, clock, notBefore, item.Attempts, callingRules), now) switch
             {
                 GateAnswer.Wait wait => (new WaitingReason(wait.Code, wait.Text, wait.Until), wait.DialableAt, wait.DialableAt is null),
                 GateAnswer.End => (new WaitingReason(WaitingReason.WindowClosed, "No calling window is left before the end date.", null), null, true),
                 _ => (waiting.ForSlot(due++), notBefore, false),
             };
-            result[item.Id] = new ItemForecast(i + 1, running && !ends ? forecast.Next(from) : null, reason);
+            result[item.Id] = new ItemForecast(i + 1, running && !ends ? forecast.Next(from) : null, reason, ZoneOf(clock));
         }
 
         return result;
     }
+
+    private static string? ZoneOf(ContactClock clock) => clock.TimeZones.Count > 0 ? clock.TimeZones[0] : null;
 
     private async Task<(ForecastInputs Inputs, double Slots, TimeSpan CallLength)> ReadAsync(CampaignRow campaign)
     {

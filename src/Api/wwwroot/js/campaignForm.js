@@ -1,7 +1,7 @@
 // The campaign's fields, shared by "from contacts", "from a CSV" and the campaign's settings.
 import { h, todayIn, browserTimeZone } from './dom.js';
 import { api } from './api.js';
-import { field } from './ui.js';
+import { field, zoneDatalist } from './ui.js';
 
 const OUTCOMES = [['busy', 'Busy'], ['no-answer', 'No answer'], ['failed', 'Failed']];
 let agentsCache = null;
@@ -33,9 +33,9 @@ export function campaignForm({ mode = 'create', campaign = null, defaultName = '
   const description = h('input', { name: 'description', type: 'text', value: c.description ?? '', placeholder: 'Optional, for your team' });
   const first = h('input', { name: 'firstCallTime', type: 'time', required: true, value: c.firstCallTime ?? '09:00' });
   const last = h('input', { name: 'lastCallTime', type: 'time', required: true, value: c.lastCallTime ?? '17:00' });
-  const zones = h('datalist', { id: `zones-${Math.random().toString(36).slice(2)}` },
-    (Intl.supportedValuesOf?.('timeZone') ?? []).map((z) => h('option', { value: z })));
+  const zones = zoneDatalist();
   const timeZone = h('input', { name: 'timeZone', type: 'text', list: zones.id, value: zone, autocomplete: 'off', spellcheck: 'false' });
+  const contactClock = h('input', { name: 'windowZone', type: 'checkbox', value: 'contact', checked: c.windowZone === 'contact' });
   const startDate = h('input', { name: 'startDate', type: 'date', value: todayIn(zone), min: todayIn(zone) });
   const endDate = h('input', { name: 'endDate', type: 'date', value: c.endDate ?? '' });
   let startTouched = false;
@@ -95,7 +95,8 @@ export function campaignForm({ mode = 'create', campaign = null, defaultName = '
     field('Next action', nextAction, { name: 'nextAction', wide: true, hint: 'What the agent should get the person to do.' }),
     field('First call time', first, { name: 'firstCallTime' }),
     field('Last call time', last, { name: 'lastCallTime', hint: 'Earlier than the first: the window crosses midnight. The same: around the clock.' }),
-    field('Time zone', timeZone, { name: 'timeZone', hint: 'The window is read in this zone.' }), zones,
+    field('Time zone', timeZone, { name: 'timeZone', hint: zoneHint(contactClock.checked) }), zones,
+    windowZoneField(contactClock, timeZone),
     mode === 'create' ? field('Start date', startDate, { name: 'startDate' }) : null,
     h('div', { class: 'field field-wide', dataset: { field: 'pacing' } }, h('span', { class: 'label', text: 'Pacing' }), pacingGroup, h('div', { class: 'field-error', hidden: true })),
     field('Retries', attempts, { name: 'retry.maxAttempts' }),
@@ -114,6 +115,7 @@ export function campaignForm({ mode = 'create', campaign = null, defaultName = '
       firstCallTime: first.value || null,
       lastCallTime: last.value || null,
       timeZone: timeZone.value.trim() || null,
+      windowZone: contactClock.checked ? 'contact' : 'campaign',
       pacing: pacingGroup.querySelector('input:checked')?.value ?? 'spread',
       retry: maxAttempts > 1
         ? { maxAttempts, delayMinutes: Number(delay.value || 0), on: onChecks.map((l) => l.querySelector('input')).filter((i) => i.checked).map((i) => i.value) }
@@ -137,6 +139,7 @@ export function campaignForm({ mode = 'create', campaign = null, defaultName = '
     for (const key of ['name', 'agentId', 'firstCallTime', 'lastCallTime', 'timeZone', 'pacing']) {
       if (v[key] !== null && !same(v[key], c[key])) out[key] = v[key];
     }
+    if (v.windowZone !== (c.windowZone ?? 'campaign')) out.windowZone = v.windowZone;
     for (const key of ['description', 'nextAction']) {
       if (!same(v[key] || null, c[key] || null)) out[key] = v[key];
     }
@@ -149,6 +152,23 @@ export function campaignForm({ mode = 'create', campaign = null, defaultName = '
 
   return { element, values, focus: () => name.focus() };
 }
+
+/**
+ * "Call in each contact's local time" (windowZone: "contact"): the window is then read in each contact's zone, and the
+ * campaign's zone only stands in for a contact whose zone is unknown; the zone field's hint says which it is.
+ */
+function windowZoneField(checkbox, timeZone) {
+  checkbox.addEventListener('change', () => {
+    const hint = timeZone.parentElement?.querySelector('.field-hint');
+    if (hint) hint.textContent = zoneHint(checkbox.checked);
+  });
+  return h('div', { class: 'field', dataset: { field: 'windowZone' } },
+    h('label', { class: 'check' }, checkbox, ' Call in each contact\'s local time'),
+    h('div', { class: 'field-hint', text: 'The window is read in each contact\'s own time zone (found from the number, or the one you gave); the campaign\'s zone is used when a contact\'s is unknown.' }),
+    h('div', { class: 'field-error', hidden: true }));
+}
+
+const zoneHint = (contactClock) => (contactClock ? 'Used for contacts whose own zone is unknown.' : 'The window is read in this zone.');
 
 /** The same values as multipart form fields (the CSV import). */
 export function appendToForm(form, values) {

@@ -101,6 +101,17 @@ export const fmt = {
     if (s < 60) return `${s}s`;
     return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
   },
+  /** The time of day of a moment on another clock: "9:00 AM" in an IANA zone (the browser's when it does not know it). */
+  clockIn(iso, timeZone) {
+    if (!iso) return '—';
+    try {
+      return new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', timeZone }).format(new Date(iso));
+    } catch {
+      return timeFormat.format(new Date(iso));
+    }
+  },
+  /** The place an IANA zone is named after: "Tokyo" for Asia/Tokyo, "Port of Spain" for America/Port_of_Spain. */
+  place: (timeZone) => (timeZone ?? '').split('/').pop().replace(/_/g, ' '),
   money: (amount) => (amount === null || amount === undefined ? '—' : `$${Number(amount).toFixed(2)}`),
   percent: (ratio) => `${Math.round((ratio ?? 0) * 100)}%`,
   number: (n) => (n === null || n === undefined ? '—' : new Intl.NumberFormat().format(n)),

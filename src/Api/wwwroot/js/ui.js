@@ -120,6 +120,12 @@ export function field(label, control, { hint, name, wide = false } = {}) {
   return wrapper;
 }
 
+/** The browser's list of IANA zones, for a time zone input's list attribute (<input list={datalist.id}>). */
+export function zoneDatalist() {
+  return h('datalist', { id: `zones-${Math.random().toString(36).slice(2)}` },
+    (Intl.supportedValuesOf?.('timeZone') ?? []).map((z) => h('option', { value: z })));
+}
+
 /** Shows an API error's field messages next to the fields (matched by data-field) and returns the unmatched ones. */
 export function showFieldErrors(form, error) {
   for (const el of form.querySelectorAll('.field-error')) {

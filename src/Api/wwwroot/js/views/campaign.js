@@ -48,7 +48,7 @@ export async function campaignView(container, { params, query }) {
       h('div', {},
         h('div', { class: 'title-row' }, h('h1', { text: campaign.name }), badge(campaign.status), liveState),
         h('p', { class: 'subtle' },
-          `Agent: ${agents.get(campaign.agentId) ?? campaign.agentId} · Created ${fmt.date(campaign.createdAt)} · Window ${campaign.firstCallTime}–${campaign.lastCallTime} ${campaign.timeZone} · ${campaign.pacing === 'asap' ? 'as fast as possible' : 'spread evenly'}`),
+          `Agent: ${agents.get(campaign.agentId) ?? campaign.agentId} · Created ${fmt.date(campaign.createdAt)} · ${windowLine(campaign)} · ${campaign.pacing === 'asap' ? 'as fast as possible' : 'spread evenly'}`),
         headEta(),
         campaign.description ? h('p', { class: 'description', text: campaign.description }) : null,
         campaign.statusReason ? h('p', { class: 'alert alert-warn', text: campaign.statusReason }) : null),
@@ -123,7 +123,7 @@ export async function campaignView(container, { params, query }) {
         item.estimatedCallAt
           ? h('time', { class: 'eta', datetime: item.estimatedCallAt, title: new Date(item.estimatedCallAt).toLocaleString() }, fmt.friendly(item.estimatedCallAt))
           : h('span', { class: 'subtle', text: '—' }),
-        reasonCell(item.waitingReason),
+        reasonCell(item.waitingReason, item.timeZone ?? campaign.timeZone),
         String(item.attempts),
       ]), 'queue-table'), pagerFor(page, QUEUE_PAGE, queuePage, (p) => { queuePage = p; loadQueue(); }));
     } catch (e) {
@@ -159,7 +159,7 @@ export async function campaignView(container, { params, query }) {
       append(callsBody, table(['Contact', 'Status', 'Outcome', 'Started', 'Duration', 'Cost', 'Summary', 'Recording'], items.map((item) => [
         contactCell(item),
         badge(item.status),
-        item.waitingReason ? reasonCell(item.waitingReason) : item.outcome ? h('span', { text: item.outcome }) : item.failureReason ? h('span', { class: 'subtle', text: item.failureReason }) : '—',
+        item.waitingReason ? reasonCell(item.waitingReason, item.timeZone ?? campaign.timeZone) : item.outcome ? h('span', { text: item.outcome }) : item.failureReason ? h('span', { class: 'subtle', text: item.failureReason }) : '—',
         item.startedAt ? fmt.when(item.startedAt) : '—',
         fmt.duration(item.durationSeconds),
         fmt.money(item.cost),
@@ -280,17 +280,34 @@ function alsoRelative(iso) {
   return said === 'now' || said.startsWith('in ') ? null : [' (', relativeTime(iso), ')'];
 }
 
+/** "Window 09:00–17:00 Europe/London", or "… in each contact's local time" when the window follows each contact's clock. */
+function windowLine(c) {
+  const hours = `Window ${c.firstCallTime}–${c.lastCallTime}`;
+  return c.windowZone === 'contact' ? `${hours} in each contact's local time (${c.timeZone} when unknown)` : `${hours} ${c.timeZone}`;
+}
+
 const REASON_LABELS = {
   next: 'next', 'window-closed': 'window closed', scheduled: 'scheduled', 'user-limit': 'your limit',
   'system-limit': 'system limit', paused: 'paused', 'retry-delay': 'retry later', 'dial-unknown': 'unconfirmed dial',
+  'contact-time': 'outside their hours', 'calling-rules': 'calling rules', 'frequency-cap': 'call cap',
 };
 
+/** Waits that end at a time of the contact's own day: their until is said on the contact's clock. */
+const CONTACT_CLOCK = new Set(['contact-time', 'calling-rules']);
+
 /** Why a queued contact waits: a small coloured label for the code and the API's sentence. */
-function reasonCell(reason) {
+function reasonCell(reason, contactZone) {
   if (!reason) return h('span', { class: 'subtle', text: '—' });
   return h('span', { class: `reason reason-${reason.code}`, dataset: { code: reason.code } },
     h('span', { class: 'reason-code', text: REASON_LABELS[reason.code] ?? reason.code }), ' ',
-    h('span', { class: 'reason-text', text: reason.text }));
+    h('span', { class: 'reason-text', text: reason.text }),
+    CONTACT_CLOCK.has(reason.code) && reason.until ? untilOnTheirClock(reason.until, contactZone) : null);
+}
+
+/** "9:00 AM in Tokyo, in 3 h": when the wait ends, on the contact's clock and from now. */
+function untilOnTheirClock(until, zone) {
+  return h('span', { class: 'reason-until', title: `${new Date(until).toLocaleString()} your time` },
+    `${fmt.clockIn(until, zone)} in ${fmt.place(zone)}, `, relativeTime(until));
 }
 
 function contactCell(item) {

@@ -1,7 +1,7 @@
 // Contacts: search, paging, multi-select, add one; then start a campaign with the chosen ones.
 import { h, append, clear, fmt, debounce } from '../dom.js';
 import { api } from '../api.js';
-import { errorBox, loading, emptyState, openModal, toast, field, showFieldErrors, busy } from '../ui.js';
+import { errorBox, loading, emptyState, openModal, toast, field, showFieldErrors, busy, zoneDatalist } from '../ui.js';
 import { campaignForm, defaultCampaignName } from '../campaignForm.js';
 import { table } from './campaign.js';
 
@@ -63,10 +63,10 @@ export async function contactsView(container, { query }) {
         else selected.delete(c.id);
         render();
       });
-      return [box, h('strong', { text: c.name || '—' }), c.phoneNumber, c.email || '—', c.company || '—',
+      return [box, h('strong', { text: c.name || '—' }), c.phoneNumber, localTimeCell(c), c.email || '—', c.company || '—',
         h('span', { class: 'subtle', text: `${c.successfulCalls} connected · ${c.notConnectedCalls} not` }), fmt.date(c.createdAt)];
     });
-    const t = table(['', 'Name', 'Phone', 'Email', 'Company', 'Calls', 'Added'], rows, 'contacts-table');
+    const t = table(['', 'Name', 'Phone', 'Local time', 'Email', 'Company', 'Calls', 'Added'], rows, 'contacts-table');
     append(t.querySelector('th'), selectAll);
     const pages = Math.ceil(current.total / PAGE_SIZE);
     append(body, t, h('div', { class: 'pager' },
@@ -87,13 +87,25 @@ export async function contactsView(container, { query }) {
   await load();
 }
 
+/** "Asia/Tokyo · JP" and the contact's time of day now; every zone in the title when the number spans several. */
+function localTimeCell(c) {
+  if (!c.timeZone) return h('span', { class: 'subtle', text: c.region ? `unknown zone · ${c.region}` : '—' });
+  const zones = c.timeZones ?? [c.timeZone];
+  return h('span', { class: 'contact-cell local-time', title: zones.join(', ') },
+    h('span', { class: 'contact-zone', text: [c.timeZone + (zones.length > 1 ? ` +${zones.length - 1}` : ''), c.region].filter(Boolean).join(' · ') }),
+    h('small', { class: 'subtle contact-clock', text: `now ${fmt.clockIn(new Date().toISOString(), c.timeZone)}` }));
+}
+
 function addContactCard(onAdded) {
   const inputs = {
     name: h('input', { name: 'name', type: 'text', autocomplete: 'off' }),
     phoneNumber: h('input', { name: 'phoneNumber', type: 'tel', required: true, placeholder: '+14155550100', autocomplete: 'off' }),
     email: h('input', { name: 'email', type: 'email', autocomplete: 'off' }),
     company: h('input', { name: 'company', type: 'text', autocomplete: 'off' }),
+    timeZone: h('input', { name: 'timeZone', type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: 'Found from the number' }),
   };
+  const zones = zoneDatalist();
+  inputs.timeZone.setAttribute('list', zones.id);
   const message = h('div', {});
   const submit = h('button', { type: 'submit', class: 'button button-primary', text: 'Add contact' });
   const form = h('form', { class: 'card add-contact', novalidate: true, hidden: true, 'aria-label': 'Add a contact' },
@@ -104,7 +116,8 @@ function addContactCard(onAdded) {
       field('Name', inputs.name, { name: 'name' }),
       field('Phone number', inputs.phoneNumber, { name: 'phoneNumber', hint: 'With country code, e.g. +44…' }),
       field('Email', inputs.email, { name: 'email' }),
-      field('Company', inputs.company, { name: 'company' })),
+      field('Company', inputs.company, { name: 'company' }),
+      field('Time zone (optional)', inputs.timeZone, { name: 'timeZone', hint: 'IANA, e.g. Asia/Tokyo; leave empty to use the number\'s.' }), zones),
     h('div', { class: 'form-actions' }, submit));
   form.addEventListener('keydown', (e) => { if (e.key === 'Escape') form.hidden = true; });
   form.addEventListener('submit', async (e) => {

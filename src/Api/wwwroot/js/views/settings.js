@@ -1,8 +1,9 @@
-// Settings: the user's limit and live usage; for the admin key, the users, their limits and keys, and the system limit.
+// Settings: the user's limit and live usage; for the admin key, the users, their limits and keys, the system limit and the calling rules.
 import { h, append, clear, fmt } from '../dom.js';
 import { api } from '../api.js';
 import { errorBox, loading, progressBar, usageTone, toast, openModal, confirmAction, field, showFieldErrors, busy } from '../ui.js';
 import { table } from './campaign.js';
+import { callingRulesCard } from './callingRules.js';
 
 const REFRESH_MS = 3000;
 
@@ -55,9 +56,9 @@ async function adminSettings(container) {
   const usersCard = h('section', { class: 'card', 'aria-labelledby': 'users-title' }, loading());
   append(container, 
     h('header', { class: 'page-head' },
-      h('div', {}, h('h1', { text: 'Administration' }), h('p', { class: 'subtle', text: 'Users, their limits and keys, and the system-wide limit.' })),
+      h('div', {}, h('h1', { text: 'Administration' }), h('p', { class: 'subtle', text: 'Users, their limits and keys, the system-wide limit, and the calling rules.' })),
       h('button', { type: 'button', class: 'button button-primary', text: '+ New user', onclick: () => newUser(refresh) })),
-    systemCard, usersCard);
+    systemCard, usersCard, callingRulesCard());
 
   let stopped = false;
   let editing = false; // don't replace inputs while someone types in them
