@@ -34,16 +34,7 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
         // A file whose size is known is refused before a row of it is read (a 50 MB file of repeated numbers would
         // otherwise write two million row errors before the limit is reached).
         if (fileBytes > options.Value.MaxFileBytes) throw GuardedStream.TooLarge(options.Value.MaxFileBytes);
-        using var reader = new StreamReader(new GuardedStream(file, options.Value.MaxFileBytes), new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
-        using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            DetectDelimiter = true,
-            DetectDelimiterValues = [",", ";", "\t"],
-            BadDataFound = null,
-            MissingFieldFound = null,
-            TrimOptions = TrimOptions.Trim,
-            IgnoreBlankLines = true,
-        });
+        using var csv = CsvFiles.Open(file, options.Value.MaxFileBytes);
         long? importId = null;
         try
         {

@@ -31,16 +31,7 @@ public sealed class SuppressionImporter(SuppressionStore store, IOptions<ImportO
         if (file.CanSeek && file.Length > options.Value.MaxFileBytes) throw GuardedStream.TooLarge(options.Value.MaxFileBytes);
         try
         {
-            using var reader = new StreamReader(new GuardedStream(file, options.Value.MaxFileBytes), new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
-            using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
-            {
-                DetectDelimiter = true,
-                DetectDelimiterValues = [",", ";", "\t"],
-                BadDataFound = null,
-                MissingFieldFound = null,
-                TrimOptions = TrimOptions.Trim,
-                IgnoreBlankLines = true,
-            });
+            using var csv = CsvFiles.Open(file, options.Value.MaxFileBytes);
             if (!await csv.ReadAsync()) throw new RejectedFileException("The file is empty.");
             csv.ReadHeader();
             var headers = csv.HeaderRecord ?? [];
