@@ -6,6 +6,7 @@ import { campaignsView } from './views/campaigns.js';
 import { campaignView } from './views/campaign.js';
 import { contactsView } from './views/contacts.js';
 import { importView } from './views/import.js';
+import { doNotCallView } from './views/doNotCall.js';
 import { settingsView } from './views/settings.js';
 
 const root = document.getElementById('app');
@@ -16,12 +17,14 @@ let main = null;
 let nav = null;
 let unsubscribeBanner = null;
 
+/** The user's pages; those marked admin are also the admin key's (the system's do-not-call list, the settings). */
 const userRoutes = [
   { pattern: /^\/campaigns\/(\d+)$/, view: campaignView, nav: 'campaigns' },
   { pattern: /^\/campaigns$/, view: campaignsView, nav: 'campaigns' },
   { pattern: /^\/contacts$/, view: contactsView, nav: 'contacts' },
+  { pattern: /^\/do-not-call$/, view: doNotCallView, nav: 'do-not-call', admin: true },
   { pattern: /^\/import$/, view: importView, nav: 'import' },
-  { pattern: /^\/settings$/, view: settingsView, nav: 'settings' },
+  { pattern: /^\/settings$/, view: settingsView, nav: 'settings', admin: true },
 ];
 
 function parseHash() {
@@ -33,7 +36,7 @@ function parseHash() {
 async function route() {
   if (!session) return;
   const { path, query } = parseHash();
-  const routes = session.kind === 'admin' ? userRoutes.filter((r) => r.nav === 'settings') : userRoutes;
+  const routes = session.kind === 'admin' ? userRoutes.filter((r) => r.admin) : userRoutes;
   let match = null;
   let params = [];
   for (const r of routes) {
@@ -73,9 +76,10 @@ function renderShell() {
       h('div', {}, h('strong', { text: session.me.name || session.me.id }), h('small', { text: session.me.id })));
   nav = h('nav', { class: 'nav', 'aria-label': 'Main' },
     session.kind === 'admin'
-      ? [navLink('#/settings', 'settings', '⚙', 'Settings')]
+      ? [navLink('#/settings', 'settings', '⚙', 'Settings'), navLink('#/do-not-call', 'do-not-call', '⊘', 'Do not call')]
       : [navLink('#/campaigns', 'campaigns', '☎', 'Campaigns'), navLink('#/contacts', 'contacts', '☺', 'Contacts'),
-        navLink('#/import', 'import', '⇪', 'Import CSV'), navLink('#/settings', 'settings', '⚙', 'Settings')]);
+        navLink('#/do-not-call', 'do-not-call', '⊘', 'Do not call'), navLink('#/import', 'import', '⇪', 'Import CSV'),
+        navLink('#/settings', 'settings', '⚙', 'Settings')]);
   const banner = h('div', { class: 'connection-banner', role: 'alert', hidden: true },
     h('span', { class: 'spinner spinner-light', 'aria-hidden': 'true' }), 'Connection lost — reconnecting…');
   unsubscribeBanner?.();

@@ -4,6 +4,8 @@ import { api } from './api.js';
 import { field, zoneDatalist } from './ui.js';
 
 const OUTCOMES = [['busy', 'Busy'], ['no-answer', 'No answer'], ['failed', 'Failed']];
+/** The campaign's optOutField when none is given (the server's default too). */
+const OPT_OUT_DEFAULT = 'do_not_call';
 let agentsCache = null;
 
 export function loadAgents() {
@@ -38,6 +40,7 @@ export function campaignForm({ mode = 'create', campaign = null, defaultName = '
   const contactClock = h('input', { name: 'windowZone', type: 'checkbox', value: 'contact', checked: c.windowZone === 'contact' });
   const startDate = h('input', { name: 'startDate', type: 'date', value: todayIn(zone), min: todayIn(zone) });
   const endDate = h('input', { name: 'endDate', type: 'date', value: c.endDate ?? '' });
+  const optOutField = h('input', { name: 'optOutField', type: 'text', maxlength: '100', value: c.optOutField ?? OPT_OUT_DEFAULT, autocomplete: 'off', spellcheck: 'false' });
   let startTouched = false;
   startDate.addEventListener('input', () => { startTouched = true; });
   timeZone.addEventListener('change', () => {
@@ -103,6 +106,9 @@ export function campaignForm({ mode = 'create', campaign = null, defaultName = '
     field('End date (optional)', endDate, { name: 'endDate', hint: 'Calls not placed by then are cancelled.' }),
     h('div', { class: 'field-wide' }, retryDetails),
     h('details', { class: 'field-wide more' }, h('summary', { text: 'Description' }), field('Description', description, { name: 'description', wide: true })),
+    h('details', { class: 'field-wide more', open: (c.optOutField ?? OPT_OUT_DEFAULT) !== OPT_OUT_DEFAULT },
+      h('summary', { text: 'Advanced: opt-out field' }),
+      field('Opt-out field', optOutField, { name: 'optOutField', hint: 'The key in your Bolna agent\'s extracted data that means "do not call me again". When a call reports it true, the number goes on your do-not-call list.' })),
     h('div', { class: 'field-wide' }, info));
 
   function values() {
@@ -116,6 +122,7 @@ export function campaignForm({ mode = 'create', campaign = null, defaultName = '
       lastCallTime: last.value || null,
       timeZone: timeZone.value.trim() || null,
       windowZone: contactClock.checked ? 'contact' : 'campaign',
+      optOutField: optOutField.value.trim() || OPT_OUT_DEFAULT,
       pacing: pacingGroup.querySelector('input:checked')?.value ?? 'spread',
       retry: maxAttempts > 1
         ? { maxAttempts, delayMinutes: Number(delay.value || 0), on: onChecks.map((l) => l.querySelector('input')).filter((i) => i.checked).map((i) => i.value) }
@@ -140,6 +147,7 @@ export function campaignForm({ mode = 'create', campaign = null, defaultName = '
       if (v[key] !== null && !same(v[key], c[key])) out[key] = v[key];
     }
     if (v.windowZone !== (c.windowZone ?? 'campaign')) out.windowZone = v.windowZone;
+    if (v.optOutField !== (c.optOutField ?? OPT_OUT_DEFAULT)) out.optOutField = v.optOutField;
     for (const key of ['description', 'nextAction']) {
       if (!same(v[key] || null, c[key] || null)) out[key] = v[key];
     }

@@ -159,7 +159,7 @@ export async function campaignView(container, { params, query }) {
       append(callsBody, table(['Contact', 'Status', 'Outcome', 'Started', 'Duration', 'Cost', 'Summary', 'Recording'], items.map((item) => [
         contactCell(item),
         badge(item.status),
-        item.waitingReason ? reasonCell(item.waitingReason, item.timeZone ?? campaign.timeZone) : item.outcome ? h('span', { text: item.outcome }) : item.failureReason ? h('span', { class: 'subtle', text: item.failureReason }) : '—',
+        outcomeCell(item, campaign.timeZone),
         item.startedAt ? fmt.when(item.startedAt) : '—',
         fmt.duration(item.durationSeconds),
         fmt.money(item.cost),
@@ -302,6 +302,17 @@ function reasonCell(reason, contactZone) {
     h('span', { class: 'reason-code', text: REASON_LABELS[reason.code] ?? reason.code }), ' ',
     h('span', { class: 'reason-text', text: reason.text }),
     CONTACT_CLOCK.has(reason.code) && reason.until ? untilOnTheirClock(reason.until, contactZone) : null);
+}
+
+/** What became of a call: why it waits, its outcome (a listed number's in words, with the list entry), or why it failed. */
+function outcomeCell(item, campaignZone) {
+  if (item.waitingReason) return reasonCell(item.waitingReason, item.timeZone ?? campaignZone);
+  if (item.outcome === 'do-not-call') {
+    return h('span', { class: 'reason reason-do-not-call', dataset: { code: item.outcome } },
+      h('span', { class: 'reason-code', text: 'on the do-not-call list' }), ' ', h('span', { class: 'reason-text', text: item.failureReason ?? '' }));
+  }
+  if (item.outcome) return h('span', { text: item.outcome });
+  return item.failureReason ? h('span', { class: 'subtle', text: item.failureReason }) : '—';
 }
 
 /** "9:00 AM in Tokyo, in 3 h": when the wait ends, on the contact's clock and from now. */

@@ -99,8 +99,8 @@ export async function importView(container) {
     el, result);
 }
 
-/** A bar that moves: the upload's bytes, then the rows the server has read, while the import runs. */
-function importProgress() {
+/** A bar that moves: the upload's bytes, then the rows the server has read, while the import runs (also the do-not-call import's). */
+export function importProgress() {
   const label = h('span', { id: 'import-progress-label', text: '' });
   const bar = h('progress', { id: 'import-progress', max: 100, value: 0, 'aria-labelledby': 'import-progress-label' });
   const element = h('section', { class: 'card import-progress', hidden: true, 'aria-live': 'polite' }, label, bar);
