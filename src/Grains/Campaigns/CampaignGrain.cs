@@ -238,7 +238,9 @@ public sealed class CampaignGrain(
         {
             await SettleDemandAsync(0);
             var opens = window.EarliestStartAtOrAfter(now);
-            await ArrangeWakeAsync(campaign, opens, windowOpens: opens);
+            // Every item ended while the window was closed (a do-not-call entry, a deleted contact): done now, not at the opening.
+            var standing = campaign is { QueuedCount: 0, InProgressCount: 0 } ? await CompleteIfDoneAsync() : campaign;
+            await ArrangeWakeAsync(standing, opens, windowOpens: opens);
             return;
         }
 

@@ -28,7 +28,8 @@ public sealed class SuppressionStore(LedgerDatabase database)
             ON CONFLICT DO NOTHING
             """,
             new { userId, phoneNumber, source, reason, now }, transaction) == 1;
-        var campaigns = added ? await EndQueuedAsync(connection, transaction, userId, [phoneNumber], now) : [];
+        var entry = new Suppression(phoneNumber, source, reason, UnixMs.ToTime(now), SystemWide: userId is null);
+        var campaigns = added ? await EndQueuedAsync(connection, transaction, userId, [phoneNumber], now, entry.Describe()) : [];
         await transaction.CommitAsync();
         return (added, campaigns);
     }
@@ -86,9 +87,11 @@ public sealed class SuppressionStore(LedgerDatabase database)
 
     /// <summary>
     /// Ends the queued items of these numbers (the user's, or everyone's for the system list) cancelled with outcome
-    /// <c>do-not-call</c> and moves their campaigns' counters: one statement for the items, one per campaign.
+    /// <c>do-not-call</c> and moves their campaigns' counters: one statement for the items, one per campaign. The
+    /// items' <c>failureReason</c> is <paramref name="says"/>, or names the list.
     /// </summary>
-    private async Task<IReadOnlyList<long>> EndQueuedAsync(DbConnection connection, DbTransaction transaction, string? userId, IReadOnlyList<string> phoneNumbers, long now)
+    private async Task<IReadOnlyList<long>> EndQueuedAsync(
+        DbConnection connection, DbTransaction transaction, string? userId, IReadOnlyList<string> phoneNumbers, long now, string? says = null)
     {
         var touched = new Dictionary<long, int>();
         foreach (var chunk in phoneNumbers.Chunk(500))
@@ -97,12 +100,12 @@ public sealed class SuppressionStore(LedgerDatabase database)
             var ended = await connection.QueryAsync<long>(
                 $"""
                 UPDATE queue_items SET status = 'cancelled', outcome = @outcome, updated_at = @now,
-                    failure_reason = phone_number || @says
+                    failure_reason = coalesce(@exactly, phone_number || @says)
                 WHERE status = 'queued' AND contact_id IN (
                     SELECT c.id FROM contacts c WHERE {owner} {database.IsAnyOf("c.phone_number", "@chunk")})
                 RETURNING campaign_id
                 """,
-                new { userId, chunk, now, outcome = Suppression.Outcome, says = userId is null ? " is on the system's do-not-call list" : " is on your do-not-call list" },
+                new { userId, chunk, now, outcome = Suppression.Outcome, exactly = says, says = userId is null ? " is on the system's do-not-call list" : " is on your do-not-call list" },
                 transaction);
             foreach (var campaignId in ended) touched[campaignId] = touched.GetValueOrDefault(campaignId) + 1;
         }
