@@ -46,6 +46,7 @@ public static class ApiHosting
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         MeApi.AddPolicies(builder.Services.AddAuthorizationBuilder());
         builder.Services.AddOpenApi();
+        EngineMetrics.Start();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(EngineMetrics.MeterName, "Microsoft.Orleans")
             .AddAspNetCoreInstrumentation()

@@ -31,6 +31,12 @@ public static class EngineMetrics
         Meter.CreateObservableGauge("callcampaigns.queued_items", () => Interlocked.Read(ref _queuedItems), description: "Items waiting in running campaigns");
     }
 
+    /// <summary>
+    /// Creates the gauges (once, in the static constructor), so that <c>/metrics</c> shows them from the node's start,
+    /// not only after the first heartbeat or dial touched this class.
+    /// </summary>
+    public static void Start() => System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(EngineMetrics).TypeHandle);
+
     public static void RecordLedger(long slotsInUse, long queuedItems)
     {
         Interlocked.Exchange(ref _slotsInUse, slotsInUse);

@@ -6,20 +6,36 @@ public sealed record CreateUserRequest(string? Id, string? Name, int? Concurrent
 
 public sealed record CreatedUser(string Id, string Name, int ConcurrentCallsLimit, string ApiKey);
 
-public sealed record UserSummary(string Id, string Name, int ConcurrentCallsLimit, int ActiveCalls, int QueuedCalls)
+/// <summary>A user; <c>callCap</c> is the user's own frequency cap (null: the system's applies).</summary>
+public sealed record UserSummary(string Id, string Name, int ConcurrentCallsLimit, int ActiveCalls, int QueuedCalls, CallCapDto? CallCap)
 {
-    public static UserSummary From(UserUsageRow row) => new(row.Id, row.Name, row.ConcurrencyLimit, row.ActiveCalls, row.QueuedCalls);
+    public static UserSummary From(UserUsageRow row) => new(
+        row.Id, row.Name, row.ConcurrencyLimit, row.ActiveCalls, row.QueuedCalls,
+        row is { CallCapMax: { } max, CallCapHours: { } hours } ? new CallCapDto(max, hours) : null);
 }
 
-public sealed record SetLimitRequest(int? ConcurrentCallsLimit);
+/// <summary>At most <c>maxCalls</c> calls to one number within any <c>perHours</c> hours.</summary>
+public sealed record CallCapDto(int? MaxCalls, int? PerHours);
+
+/// <summary>A change of a user's limits: fields left out stay as they are; <c>callCap: null</c> goes back to the system's.</summary>
+public sealed record SetLimitRequest(int? ConcurrentCallsLimit)
+{
+    /// <summary>Left out: unchanged; <c>null</c>: the system's; <c>{maxCalls, perHours}</c>: the user's own.</summary>
+    public System.Text.Json.JsonElement CallCap { get; init; }
+}
 
 public sealed record NewApiKey(string ApiKey);
 
 public sealed record SystemUsage(string Id, int ActiveCalls, int QueuedCalls);
 
-public sealed record SystemSummary(int SystemConcurrentCallsLimit, int ActiveCalls, int QueuedCalls, IReadOnlyList<SystemUsage> Users);
+public sealed record SystemSummary(int SystemConcurrentCallsLimit, int ActiveCalls, int QueuedCalls, IReadOnlyList<SystemUsage> Users, CallCapDto? CallCap);
 
-public sealed record SetSystemLimitRequest(int? SystemConcurrentCallsLimit);
+/// <summary>A change of the system settings: fields left out stay as they are; <c>callCap: null</c> removes the cap.</summary>
+public sealed record SetSystemLimitRequest(int? SystemConcurrentCallsLimit)
+{
+    /// <summary>Left out: unchanged; <c>null</c>: no cap; <c>{maxCalls, perHours}</c>: the cap.</summary>
+    public System.Text.Json.JsonElement CallCap { get; init; }
+}
 
 public sealed record Me(string Id, string Name, int ConcurrentCallsLimit, int SystemConcurrentCallsLimit, int ActiveCalls, int QueuedCalls);
 

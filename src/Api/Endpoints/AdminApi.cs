@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using CallCampaigns.Api.Auth;
 using CallCampaigns.Api.Contracts;
@@ -57,19 +58,41 @@ public static partial class AdminApi
     public static async Task<Results<Ok<UserSummary>, ValidationProblem, ProblemHttpResult>> SetUserLimit(
         string id, SetLimitRequest request, UserStore users, IGrainFactory grains, EngineClock time)
     {
-        if (request.ConcurrentCallsLimit is not (>= 1 and <= 1000))
+        var (capGiven, cap, capError) = ReadCap(request.CallCap);
+        if (capError is not null) return Problems.Invalid("callCap", capError);
+        if (request.ConcurrentCallsLimit is null && !capGiven) return Problems.Invalid("concurrentCallsLimit", "Required: the limit (1 to 1000), or a callCap.");
+        if (request.ConcurrentCallsLimit is { } asked && asked is not (>= 1 and <= 1000))
         {
             return Problems.Invalid("concurrentCallsLimit", "Must be between 1 and 1000.");
         }
 
-        if (!await users.SetLimitAsync(id, request.ConcurrentCallsLimit.Value, UnixMs.From(time.GetUtcNow())))
+        var now = UnixMs.From(time.GetUtcNow());
+        if (await users.GetUsageAsync(id) is null) return Problems.NotFound($"No user '{id}'.");
+        if (capGiven) await users.SetUserCapAsync(id, cap, now);
+        if (request.ConcurrentCallsLimit is { } limit)
         {
-            return Problems.NotFound($"No user '{id}'.");
+            await users.SetLimitAsync(id, limit, now);
+            await grains.GetGrain<IUserGrain>(IUserGrain.KeyOf(id)).LimitChanged();
+            await grains.GetGrain<ISystemConcurrencyGrain>(ISystemConcurrencyGrain.Key).LimitsChanged();
         }
 
-        await grains.GetGrain<IUserGrain>(IUserGrain.KeyOf(id)).LimitChanged();
-        await grains.GetGrain<ISystemConcurrencyGrain>(ISystemConcurrencyGrain.Key).LimitsChanged();
         return TypedResults.Ok(UserSummary.From((await users.GetUsageAsync(id))!));
+    }
+
+    /// <summary>
+    /// A <c>callCap</c> field: left out (not given), <c>null</c> (given: none), or <c>{maxCalls, perHours}</c>;
+    /// anything else is an error.
+    /// </summary>
+    private static (bool Given, CallCap? Cap, string? Error) ReadCap(JsonElement element)
+    {
+        if (element.ValueKind == JsonValueKind.Undefined) return (false, null, null);
+        if (element.ValueKind == JsonValueKind.Null) return (true, null, null);
+        const string Shape = "An object {maxCalls, perHours} (at most maxCalls calls to one number within any perHours hours), or null for none.";
+        if (element.ValueKind != JsonValueKind.Object) return (false, null, Shape);
+        int? Number(string name) =>
+            element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
+        var (max, hours) = (Number("maxCalls"), Number("perHours"));
+        return CallCap.Problem(max, hours) is { } problem ? (false, null, problem) : (true, new CallCap(max!.Value, hours!.Value), null);
     }
 
     public static async Task<Results<Created<NewApiKey>, ProblemHttpResult>> RotateKey(string id, UserStore users, EngineClock time)
@@ -85,13 +108,26 @@ public static partial class AdminApi
     public static async Task<Results<Ok<SystemSummary>, ValidationProblem>> SetSystem(
         SetSystemLimitRequest request, UserStore users, IGrainFactory grains, EngineClock time)
     {
-        if (request.SystemConcurrentCallsLimit is not (>= 1 and <= 100000))
+        var (capGiven, cap, capError) = ReadCap(request.CallCap);
+        if (capError is not null) return Problems.Invalid("callCap", capError);
+        if (request.SystemConcurrentCallsLimit is null && !capGiven)
+        {
+            return Problems.Invalid("systemConcurrentCallsLimit", "Required: the limit (1 to 100000), or a callCap.");
+        }
+
+        if (request.SystemConcurrentCallsLimit is { } asked && asked is not (>= 1 and <= 100000))
         {
             return Problems.Invalid("systemConcurrentCallsLimit", "Must be between 1 and 100000.");
         }
 
-        await users.SetSystemLimitAsync(request.SystemConcurrentCallsLimit.Value, UnixMs.From(time.GetUtcNow()));
-        await grains.GetGrain<ISystemConcurrencyGrain>(ISystemConcurrencyGrain.Key).LimitsChanged();
+        var now = UnixMs.From(time.GetUtcNow());
+        if (capGiven) await users.SetSystemCapAsync(cap, now);
+        if (request.SystemConcurrentCallsLimit is { } limit)
+        {
+            await users.SetSystemLimitAsync(limit, now);
+            await grains.GetGrain<ISystemConcurrencyGrain>(ISystemConcurrencyGrain.Key).LimitsChanged();
+        }
+
         return TypedResults.Ok(await SummariseAsync(users));
     }
 
@@ -100,7 +136,8 @@ public static partial class AdminApi
         var usage = await users.ListUsageAsync();
         return new SystemSummary(
             await users.GetSystemLimitAsync(), usage.Sum(u => u.ActiveCalls), usage.Sum(u => u.QueuedCalls),
-            usage.Select(u => new SystemUsage(u.Id, u.ActiveCalls, u.QueuedCalls)).ToArray());
+            usage.Select(u => new SystemUsage(u.Id, u.ActiveCalls, u.QueuedCalls)).ToArray(),
+            await users.GetSystemCapAsync() is { } cap ? new CallCapDto(cap.MaxCalls, cap.PerHours) : null);
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]

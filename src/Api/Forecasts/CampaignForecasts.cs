@@ -59,7 +59,7 @@ public sealed class CampaignForecasts(ForecastStore store, CallingRuleBook rules
             var item = queued[i];
             var notBefore = UnixMs.ToTime(item.ScheduledFor);
             var clock = item.Clock();
-            var (reason, from, ends) = DialGate.Standard.Decide(new DialSubject(terms, clock, notBefore, item.Attempts, callingRules), now) switch
+            var (reason, from, ends) = DialGate.Standard.Decide(new DialSubject(terms, clock, notBefore, item.Attempts, callingRules, CappedUntil: item.Capped()), now) switch
             {
                 GateAnswer.Wait wait => (new WaitingReason(wait.Code, wait.Text, wait.Until), wait.DialableAt, wait.DialableAt is null),
                 GateAnswer.End => (new WaitingReason(WaitingReason.WindowClosed, "No calling window is left before the end date.", null), null, true),

@@ -15,6 +15,7 @@ public sealed record WaitingReason(string Code, string Text, DateTimeOffset? Unt
     public const string DialUnknown = "dial-unknown";
     public const string ContactTime = "contact-time";
     public const string CallingRules = "calling-rules";
+    public const string FrequencyCap = "frequency-cap";
 
     /// <summary>A dialing item whose dial Bolna did not answer: its call may be live, and is searched for.</summary>
     public static WaitingReason ForUnknownDial(DateTimeOffset? nextCheck) => new(

@@ -15,7 +15,7 @@ namespace CallCampaigns.Domain.Policy;
 public sealed class DialGate(IReadOnlyList<IDialRule> rules)
 {
     /// <summary>The rules every campaign goes by, in order of precedence.</summary>
-    public static DialGate Standard { get; } = new([new DoNotCallRule(), new CampaignStatusRule(), new CallWindowRule(), new CallingRulesRule(), new NotBeforeRule()]);
+    public static DialGate Standard { get; } = new([new DoNotCallRule(), new CampaignStatusRule(), new CallWindowRule(), new CallingRulesRule(), new NotBeforeRule(), new FrequencyCapRule()]);
 
     private const string NoMomentLeft = "No moment is left at which the calling window and every calling rule allow a call.";
 

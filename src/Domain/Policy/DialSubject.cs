@@ -13,7 +13,8 @@ public sealed record CampaignTerms(string Status, CallWindow Window, string Wind
 
 /// <summary>
 /// One queued item as the gate sees it: its campaign, its contact's clock, its not-before time (a spread time or a
-/// retry's delay), the attempts made, the calling rules in force, and the do-not-call entry of its number, if any.
+/// retry's delay), the attempts made, the calling rules in force, the do-not-call entry of its number, if any, and
+/// until when the frequency cap holds its number, if it does.
 /// </summary>
 public sealed record DialSubject(
     CampaignTerms Campaign,
@@ -21,7 +22,8 @@ public sealed record DialSubject(
     DateTimeOffset? NotBefore,
     int Attempts,
     IReadOnlyList<CallingRule> Rules,
-    Suppressions.Suppression? DoNotCall = null)
+    Suppressions.Suppression? DoNotCall = null,
+    DateTimeOffset? CappedUntil = null)
 {
     /// <summary>The zones a local-time rule is read in for this contact: theirs, or the campaign's when none is known.</summary>
     public IReadOnlyList<string> ContactZones => Contact.ZonesOr(Campaign.Window.TimeZone);

@@ -305,6 +305,8 @@ public sealed class CampaignGrain(
                     Publish(new CampaignEvent(CampaignEvent.ItemKind, Id, now, due[next - 1], ItemStatus.Cancelled, Suppression.Outcome, 0));
                 }
 
+                // The number's frequency cap is used up: the item waits (held by the claim) and the slot goes to the next.
+                if (claim.CappedUntil is { } capped) _gateWake = Earliest(_gateWake, UnixMs.ToTime(capped));
                 if (claim.Item is not { } item) continue;
                 _slots.Dequeue();
                 moved = true;

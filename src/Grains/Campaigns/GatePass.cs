@@ -58,7 +58,7 @@ internal sealed class GatePass
             var page = await queue.DueCandidatesAsync(campaign.Id, nowMs, size, afterPriority, afterPosition);
             foreach (var item in page)
             {
-                var subject = new DialSubject(terms, item.Clock(), UnixMs.ToTime(item.ScheduledFor), item.Attempts, rules, item.DoNotCall());
+                var subject = new DialSubject(terms, item.Clock(), UnixMs.ToTime(item.ScheduledFor), item.Attempts, rules, item.DoNotCall(), item.Capped());
                 switch (DialGate.Standard.Decide(subject, now))
                 {
                     case GateAnswer.DialNow when pass.Dial.Count < wanted:

@@ -25,6 +25,10 @@ public sealed class QueuedSlot
     public string? DncReason { get; init; }
     public long? DncCreatedAt { get; init; }
     public bool DncSystemWide { get; init; }
+    /// <summary>Until when the frequency cap holds the number (epoch ms; 0: it does not).</summary>
+    public long CappedUntil { get; init; }
+
+    public DateTimeOffset? Capped() => CappedUntil > 0 ? Infrastructure.UnixMs.ToTime(CappedUntil) : null;
 
     public Domain.Suppressions.Suppression? DoNotCall() => DncSource is null
         ? null
@@ -87,7 +91,7 @@ public sealed class ForecastStore(LedgerDatabase database)
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<QueuedSlot>(
             $"""
-            SELECT q.id, q.scheduled_for, q.attempts, q.phone_number, c.time_zone, c.region
+            SELECT q.id, q.scheduled_for, q.attempts, q.phone_number, q.capped_until, c.time_zone, c.region
             FROM queue_items q LEFT JOIN contacts c ON c.id = q.contact_id
             WHERE q.campaign_id = @campaignId AND q.status = 'queued' ORDER BY {QueueStore.DueTime}, q.priority DESC, q.position LIMIT @count
             """,

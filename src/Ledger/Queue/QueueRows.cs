@@ -56,8 +56,11 @@ public sealed class ClaimedItem
 }
 
 /// <summary>The outcome of claiming an item: the item, or why there is none.</summary>
-public sealed record ClaimResult(ClaimedItem? Item, bool IsLeaseGone, bool IsOnDoNotCallList = false)
+public sealed record ClaimResult(ClaimedItem? Item, bool IsLeaseGone, bool IsOnDoNotCallList = false, long? CappedUntil = null)
 {
+    /// <summary>The frequency cap holds the item's number until then (epoch ms): the item waits, the lease is still free.</summary>
+    public static ClaimResult Capped(long until) => new(null, false, false, until);
+
     public static ClaimResult ItemNotQueued { get; } = new(null, false);
 
     /// <summary>The item's number is on a do-not-call list: the item ended, the lease is still free.</summary>

@@ -1,10 +1,12 @@
 using CallCampaigns.Domain.Calls;
 using CallCampaigns.Domain.Campaigns;
+using CallCampaigns.Domain.Limits;
 using CallCampaigns.Domain.Suppressions;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Slots;
 using CallCampaigns.Ledger.Suppressions;
 using Dapper;
+using System.Data.Common;
 
 namespace CallCampaigns.Ledger.Queue;
 
@@ -28,7 +30,7 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
         var after = afterPriority is null ? "" : "AND (q.priority < @afterPriority OR (q.priority = @afterPriority AND q.position > @afterPosition))";
         return (await connection.QueryAsync<QueuedSlot>(
             $"""
-            SELECT q.id, q.scheduled_for, q.attempts, q.phone_number, q.priority, q.position, c.time_zone, c.region,
+            SELECT q.id, q.scheduled_for, q.attempts, q.phone_number, q.priority, q.position, q.capped_until, c.time_zone, c.region,
                 {SuppressionSql.Columns}
             FROM queue_items q
                 LEFT JOIN contacts c ON c.id = q.contact_id
@@ -100,6 +102,16 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
             return ClaimResult.OnDoNotCallList;
         }
 
+        if (await CapHoldAsync(connection, transaction, itemId, now) is { } cappedUntil)
+        {
+            // The number's quota is used: the item waits, held (passes skip it) until the cap lets it be dialled.
+            await connection.ExecuteAsync(
+                "UPDATE queue_items SET capped_until = @cappedUntil, held_until = @cappedUntil WHERE id = @itemId AND status = 'queued'",
+                new { itemId, cappedUntil }, transaction);
+            await transaction.CommitAsync();
+            return ClaimResult.Capped(cappedUntil);
+        }
+
         var attempts = await connection.ExecuteScalarAsync<int?>(
             """
             UPDATE queue_items SET status = 'dialing', attempts = attempts + 1, started_at = @now, ended_at = NULL, held_until = 0,
@@ -122,6 +134,12 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
         }
 
         await connection.ExecuteAsync(CounterColumns.Move(ItemStatus.Queued, ItemStatus.Dialing), new { CampaignId = campaignId, Now = now }, transaction);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO number_dials (user_id, phone_number, item_id, attempt, dialled_at)
+            SELECT user_id, phone_number, id, attempts, @now FROM queue_items WHERE id = @itemId
+            """,
+            new { itemId, now }, transaction);
         var claimed = await connection.QuerySingleAsync<ClaimedItem>(
             """
             SELECT q.id, q.attempts, q.phone_number, q.contact_name, c.email, c.company, c.custom_fields,
@@ -132,6 +150,44 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
             new { itemId }, transaction);
         await transaction.CommitAsync();
         return new ClaimResult(claimed, false);
+    }
+
+    /// <summary>
+    /// Inside a claim: when a frequency cap applies to the item's user (theirs, else the system's), counts the number's
+    /// dials in the cap's window, with the number's contact locked (PostgreSQL; SQLite's write transaction is already
+    /// the only one) so that two claims of one number on two nodes are counted one after the other. Returns until when
+    /// the cap holds the number, or null when it may be dialled now.
+    /// </summary>
+    private async Task<long?> CapHoldAsync(DbConnection connection, DbTransaction transaction, long itemId, long now)
+    {
+        var cap = await connection.QuerySingleOrDefaultAsync<CapRow>(
+            """
+            SELECT q.user_id, q.phone_number, q.contact_id, coalesce(u.call_cap_max, s.call_cap_max) AS max_calls,
+                CASE WHEN u.call_cap_max IS NULL THEN s.call_cap_hours ELSE u.call_cap_hours END AS per_hours
+            FROM queue_items q JOIN users u ON u.id = q.user_id CROSS JOIN system_settings s
+            WHERE q.id = @itemId AND s.id = 1
+            """,
+            new { itemId }, transaction);
+        if (cap is not { MaxCalls: { } max, PerHours: { } hours }) return null;
+        if (database.Dialect == LedgerDialect.Postgres && cap.ContactId is { } contactId)
+        {
+            await connection.ExecuteAsync("SELECT id FROM contacts WHERE id = @contactId FOR UPDATE", new { contactId }, transaction);
+        }
+
+        var rule = new CallCap(max, hours);
+        var dials = await connection.QueryAsync<long>(
+            "SELECT dialled_at FROM number_dials WHERE user_id = @UserId AND phone_number = @PhoneNumber AND dialled_at > @since",
+            new { cap.UserId, cap.PhoneNumber, since = now - (long)rule.Window.TotalMilliseconds }, transaction);
+        return UnixMs.From(rule.HeldUntil(dials.Select(UnixMs.ToTime).ToArray(), UnixMs.ToTime(now)));
+    }
+
+    private sealed class CapRow
+    {
+        public string UserId { get; init; } = "";
+        public string PhoneNumber { get; init; } = "";
+        public long? ContactId { get; init; }
+        public int? MaxCalls { get; init; }
+        public int? PerHours { get; init; }
     }
 
     /// <summary>
@@ -165,6 +221,8 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
             await connection.ExecuteAsync(CounterColumns.Move(ItemStatus.Dialing, ItemStatus.Cancelled), new { CampaignId = campaignId, Now = now }, transaction);
         }
 
+        // No call was placed: it does not count towards the number's frequency cap.
+        await connection.ExecuteAsync("DELETE FROM number_dials WHERE item_id = @itemId AND attempt = @attempt", new { itemId, attempt }, transaction);
         var released = await connection.ExecuteAsync(
             "DELETE FROM slot_leases WHERE item_id = @itemId AND attempt = @attempt", new { itemId, attempt }, transaction);
         await transaction.CommitAsync();

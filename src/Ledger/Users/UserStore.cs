@@ -1,4 +1,5 @@
 using CallCampaigns.Ledger.Infrastructure;
+using CallCampaigns.Domain.Limits;
 using Dapper;
 
 namespace CallCampaigns.Ledger.Users;
@@ -7,7 +8,7 @@ namespace CallCampaigns.Ledger.Users;
 public sealed class UserStore(LedgerDatabase database)
 {
     private const string UsageColumns = """
-        u.id, u.name, u.concurrency_limit,
+        u.id, u.name, u.concurrency_limit, u.call_cap_max, u.call_cap_hours,
         (SELECT count(*) FROM slot_leases l WHERE l.user_id = u.id) AS active_calls,
         (SELECT coalesce(sum(c.queued_count), 0) FROM campaigns c
           WHERE c.user_id = u.id AND c.status IN ('scheduled', 'active', 'paused')) AS queued_calls
@@ -113,6 +114,31 @@ public sealed class UserStore(LedgerDatabase database)
     {
         await using var connection = await database.OpenAsync();
         return await connection.ExecuteScalarAsync<int>("SELECT system_concurrency_limit FROM system_settings WHERE id = 1");
+    }
+
+    /// <summary>The system's frequency cap; null: none.</summary>
+    public async Task<CallCap?> GetSystemCapAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        var (max, hours) = await connection.QuerySingleAsync<(int?, int?)>("SELECT call_cap_max, call_cap_hours FROM system_settings WHERE id = 1");
+        return max is { } m && hours is { } h ? new CallCap(m, h) : null;
+    }
+
+    public async Task SetSystemCapAsync(CallCap? cap, long now)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync(
+            "UPDATE system_settings SET call_cap_max = @max, call_cap_hours = @hours, updated_at = @now WHERE id = 1",
+            new { max = cap?.MaxCalls, hours = cap?.PerHours, now });
+    }
+
+    /// <summary>Sets one user's frequency cap (null: the system's); false when there is no such user.</summary>
+    public async Task<bool> SetUserCapAsync(string id, CallCap? cap, long now)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteAsync(
+            "UPDATE users SET call_cap_max = @max, call_cap_hours = @hours, updated_at = @now WHERE id = @id",
+            new { id, max = cap?.MaxCalls, hours = cap?.PerHours, now }) == 1;
     }
 
     public async Task SetSystemLimitAsync(int limit, long now)
