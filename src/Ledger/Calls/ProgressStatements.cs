@@ -78,6 +78,8 @@ internal static class ProgressStatements
         if (write.UncountAttempt)
         {
             // The attempt's number goes to the next dial; this call keeps a number of its own below zero (never current).
+            // No call was placed: it does not count towards the number's frequency cap either.
+            statements.Add("DELETE FROM number_dials WHERE item_id = @ItemId AND attempt = @Attempt");
             statements.Add(
                 """
                 UPDATE call_attempts SET attempt = -attempt - 1000 * (SELECT count(*) FROM call_attempts x WHERE x.item_id = @ItemId AND x.attempt < 0)

@@ -138,6 +138,7 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
             """
             INSERT INTO number_dials (user_id, phone_number, item_id, attempt, dialled_at)
             SELECT user_id, phone_number, id, attempts, @now FROM queue_items WHERE id = @itemId
+            ON CONFLICT (item_id, attempt) DO UPDATE SET dialled_at = excluded.dialled_at
             """,
             new { itemId, now }, transaction);
         var claimed = await connection.QuerySingleAsync<ClaimedItem>(
