@@ -119,15 +119,19 @@ public sealed class CallApplier(
     private async Task ApplyAsync(IReadOnlyList<string> executionIds)
     {
         var now = time.GetUtcNow();
+        // An execution that failed goes alone, and then one delivery at a time: the failure is then that delivery's,
+        // not the oldest of several applied together (a good one would be set aside for a bad one behind it).
+        var alone = executionIds.Count == 1 && _alone.ContainsKey(executionIds[0]);
         IReadOnlyList<(long CampaignId, CallNews News)> news;
         try
         {
-            news = await ApplyPendingAsync(executionIds, now);
+            news = await ApplyPendingAsync(executionIds, now, alone ? 1 : InboxStore.MaxDeliveriesApplied);
             foreach (var executionId in executionIds) _alone.TryRemove(executionId, out _);
+            if (alone) _again.TryAdd(executionIds[0], 0); // the deliveries behind the one applied
         }
         catch (Exception e)
         {
-            if (executionIds.Count > 1)
+            if (executionIds.Count > 1 || !alone)
             {
                 foreach (var executionId in executionIds) _alone.TryAdd(executionId, 0);
                 foreach (var executionId in executionIds) _again.TryAdd(executionId, 0);
@@ -169,9 +173,9 @@ public sealed class CallApplier(
         }
     }
 
-    private async Task<IReadOnlyList<(long CampaignId, CallNews News)>> ApplyPendingAsync(IReadOnlyList<string> executionIds, DateTimeOffset now)
+    private async Task<IReadOnlyList<(long CampaignId, CallNews News)>> ApplyPendingAsync(IReadOnlyList<string> executionIds, DateTimeOffset now, int deliveries)
     {
-        await using var application = await inbox.BeginApplyAsync(executionIds);
+        await using var application = await inbox.BeginApplyAsync(executionIds, deliveries);
         if (application.Executions.Count == 0) return [];
         var news = new Dictionary<long, (int Released, List<ItemMove> Moves)>();
         foreach (var execution in application.Executions)

@@ -90,12 +90,15 @@ public sealed class InboxStore(LedgerDatabase database)
             new { now, limit })).AsList();
     }
 
+    /// <summary>The most deliveries one application reads.</summary>
+    public const int MaxDeliveriesApplied = 2000;
+
     /// <summary>
     /// Opens the transaction that applies the pending deliveries of some executions: their attempts and items are
     /// locked (on PostgreSQL; SQLite's write transaction is exclusive anyway, and this process's writers take turns),
     /// so one execution is applied by one node at a time.
     /// </summary>
-    public async Task<InboxApplication> BeginApplyAsync(IReadOnlyList<string> executionIds, int limit = 2000)
+    public async Task<InboxApplication> BeginApplyAsync(IReadOnlyList<string> executionIds, int limit = MaxDeliveriesApplied)
     {
         var connection = await database.OpenAsync();
         var turn = await database.WriterTurnAsync();
