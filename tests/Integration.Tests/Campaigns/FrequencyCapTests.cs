@@ -45,8 +45,7 @@ public sealed class FrequencyCapTests(PostgresFixture postgres)
         await node.AdvanceAndWakeAsync(Utc(26, 9, 59), second);
         Assert.Equal("queued", await node.ItemStatusAsync(second, priya));
         await node.AdvanceAndWakeAsync(Utc(26, 10), second);
-        await node.AssertCalledAsync(second, priya);
-        await node.DialsAsync(2);
+        await node.DialsAsync(2); // counted at the fake Bolna: the lines of the first call are hung up, so this one may be over already
     }
 
     [Fact]
@@ -62,8 +61,8 @@ public sealed class FrequencyCapTests(PostgresFixture postgres)
         var priya = await node.ContactAsync("Priya");
         await node.AssertCalledAsync(await node.CampaignAsync(AllDay(priya)), priya);
         node.Held.HangUpAll();
-        var second = await node.CampaignAsync(AllDay(priya));
-        await node.AssertCalledAsync(second, priya); // two an hour for this user
+        await node.CampaignAsync(AllDay(priya));
+        await node.DialsAsync(2); // two an hour for this user
 
         Assert.Null((await admin.SendAsync(HttpMethod.Put, "api/admin/users/planner/limits", new { callCap = (object?)null }))["callCap"]);
         using var bad = await admin.Http.PutAsJsonAsync("api/admin/system", new { callCap = new { maxCalls = 0, perHours = 24 } }, Cancel);
