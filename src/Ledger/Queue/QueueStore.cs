@@ -194,7 +194,9 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
     /// <summary>
     /// Puts a claimed item back in the queue as if the dial never happened (no call was placed: the provider
     /// refused the request as a whole, or it was not sent) and releases its slot; returns true when the slot was
-    /// released. An item whose contact was deleted meanwhile is cancelled instead: it is never dialled again.
+    /// released. An item whose contact was deleted meanwhile is cancelled instead: it is never dialled again. An item
+    /// whose call was recorded meanwhile (a search that found nothing, applied after the dial's late answer) is left
+    /// alone: the call is live and keeps its slot.
     /// </summary>
     public async Task<bool> ReturnToQueueAsync(long campaignId, long itemId, int attempt, long? notBefore, long now)
     {
@@ -204,28 +206,38 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
             """
             UPDATE queue_items SET status = 'queued', attempts = attempts - 1, started_at = NULL, dial_unknown_at = NULL,
                 scheduled_for = coalesce(@notBefore, scheduled_for), updated_at = @now
-            WHERE id = @itemId AND attempts = @attempt AND status = 'dialing' AND contact_id IS NOT NULL
+            WHERE id = @itemId AND attempts = @attempt AND status = 'dialing' AND execution_id IS NULL AND contact_id IS NOT NULL
             """,
             new { itemId, attempt, notBefore, now }, transaction);
-        if (moved == 1)
+        var returned = moved == 1;
+        if (returned)
         {
             await connection.ExecuteAsync(CounterColumns.Move(ItemStatus.Dialing, ItemStatus.Queued), new { CampaignId = campaignId, Now = now }, transaction);
         }
-        else if (await connection.ExecuteAsync(
-            """
-            UPDATE queue_items SET status = 'cancelled', attempts = attempts - 1, started_at = NULL, dial_unknown_at = NULL,
-                failure_reason = 'contact deleted', updated_at = @now
-            WHERE id = @itemId AND attempts = @attempt AND status = 'dialing' AND contact_id IS NULL
-            """,
-            new { itemId, attempt, now }, transaction) == 1)
+        else
         {
-            await connection.ExecuteAsync(CounterColumns.Move(ItemStatus.Dialing, ItemStatus.Cancelled), new { CampaignId = campaignId, Now = now }, transaction);
+            returned = await connection.ExecuteAsync(
+                """
+                UPDATE queue_items SET status = 'cancelled', attempts = attempts - 1, started_at = NULL, dial_unknown_at = NULL,
+                    failure_reason = 'contact deleted', updated_at = @now
+                WHERE id = @itemId AND attempts = @attempt AND status = 'dialing' AND execution_id IS NULL AND contact_id IS NULL
+                """,
+                new { itemId, attempt, now }, transaction) == 1;
+            if (returned)
+            {
+                await connection.ExecuteAsync(CounterColumns.Move(ItemStatus.Dialing, ItemStatus.Cancelled), new { CampaignId = campaignId, Now = now }, transaction);
+            }
         }
 
-        // No call was placed: it does not count towards the number's frequency cap.
-        await connection.ExecuteAsync("DELETE FROM number_dials WHERE item_id = @itemId AND attempt = @attempt", new { itemId, attempt }, transaction);
+        // A call recorded for this attempt meanwhile (its dial's answer came after all) keeps its slot and counts.
         var released = await connection.ExecuteAsync(
-            "DELETE FROM slot_leases WHERE item_id = @itemId AND attempt = @attempt", new { itemId, attempt }, transaction);
+            "DELETE FROM slot_leases WHERE item_id = @itemId AND attempt = @attempt AND execution_id IS NULL", new { itemId, attempt }, transaction);
+        if (returned || released == 1)
+        {
+            // No call was placed: it does not count towards the number's frequency cap.
+            await connection.ExecuteAsync("DELETE FROM number_dials WHERE item_id = @itemId AND attempt = @attempt", new { itemId, attempt }, transaction);
+        }
+
         await transaction.CommitAsync();
         return released == 1;
     }

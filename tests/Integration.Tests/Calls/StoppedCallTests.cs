@@ -20,6 +20,7 @@ public sealed class StoppedCallTests
         var contact = await node.ContactAsync();
         var campaign = await node.CampaignAsync(Campaign(contact));
         var call = (await node.DialsAsync(1))[0];
+        await Eventually.HoldsAsync(async () => (await node.ItemAsync(campaign, contact))["callId"] is not null); // its answer is recorded
 
         node.Clock.SetUtcNow(Noon.AddMinutes(16)); // the lease runs out: Bolna is asked, and still says queued
         await Task.Delay(1000);
@@ -27,8 +28,8 @@ public sealed class StoppedCallTests
         node.Clock.SetUtcNow(Noon.AddHours(2).AddMinutes(20));
         await Eventually.HoldsAsync(async () => (string?)(await node.ItemAsync(campaign, contact))["status"] == "failed");
 
-        Assert.Contains(call.ExecutionId, node.Bolna.Stopped);
         Assert.Equal("no-news", (string?)(await node.ItemAsync(campaign, contact))["outcome"]);
+        Assert.Contains(call.ExecutionId, node.Bolna.Stopped);
         using var admin = node.Node.Admin();
         Assert.Equal(0, (await admin.GetAsync("api/admin/system"))["activeCalls"]!.GetValue<int>());
     }

@@ -1,4 +1,6 @@
+using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Integration.Tests.Campaigns;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CallCampaigns.Integration.Tests.Calls;
 
@@ -49,5 +51,37 @@ public sealed class UnknownDialTests
         Assert.Single(node.Bolna.Calls);
         using var again = node.Node.Admin();
         Assert.Equal(0, (await again.GetAsync("api/admin/system"))["activeCalls"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_search_that_found_no_call_applied_after_the_dials_late_answer_leaves_the_live_call_and_its_slot_alone()
+    {
+        await using var node = await ScheduledNode.StartAsync(Noon);
+        node.Bolna.Script = _ => []; // accepted, and queued at Bolna for now
+        var contact = await node.ContactAsync("Meera");
+        var campaign = await node.CampaignAsync(new
+        {
+            agentId = FakeBolna.AgentId, firstCallTime = "00:00", lastCallTime = "00:00", pacing = "asap", contactIds = new[] { contact },
+        });
+        var call = (await node.DialsAsync(1))[0];
+        await Eventually.HoldsAsync(async () => (await node.ItemAsync(campaign, contact))["callId"] is not null);
+        var item = await node.ItemAsync(campaign, contact);
+
+        // The search began before the answer was recorded, and says what the Bolna it read showed then: no call.
+        await node.Node.Services.GetRequiredService<IGrainFactory>().GetGrain<ICampaignGrain>(campaign)
+            .DialResolved(item["id"]!.GetValue<long>(), item["attempts"]!.GetValue<int>(), DialResolution.NoCall);
+
+        Assert.Equal("dialing", (string?)(await node.ItemAsync(campaign, contact))["status"]);
+        using (var admin = node.Node.Admin())
+        {
+            Assert.Equal(1, (await admin.GetAsync("api/admin/system"))["activeCalls"]!.GetValue<int>());
+        }
+
+        await node.WakeAsync(campaign);
+        Assert.Single(node.Bolna.Calls);
+
+        (await node.Bolna.PostWebhookAsync(node.Bolna.WebhookBody(call, "completed"))).Dispose();
+        await node.User.WaitForCampaignAsync(campaign, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(30));
+        Assert.Single(node.Bolna.Calls);
     }
 }
