@@ -176,6 +176,7 @@ internal static class GatePasses
         Action? measured = null)
     {
         var campaign = (await campaigns.GetAsync(campaignId))!;
+        await GatePass.RefreshHoldsAsync(holds, campaign, rules, Now);
         var pass = await GatePass.ReadAsync(queue, holds, campaign, rules, Now, Wanted);
         measured?.Invoke();
         return pass;

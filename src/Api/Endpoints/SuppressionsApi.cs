@@ -53,12 +53,13 @@ public static class SuppressionsApi
         if (e164 is null) return Problems.Invalid("phoneNumber", $"Invalid phone number: {error}.");
         if (InputLimits.TooLong(request.Reason, InputLimits.MaxTextLength) is { } tooLong) return Problems.Invalid("reason", tooLong);
         var reason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
-        var (added, campaigns) = await store.AddAsync(userId, e164, source, reason, UnixMs.From(time.GetUtcNow()));
+        var now = UnixMs.From(time.GetUtcNow());
+        var (added, campaigns) = await store.AddAsync(userId, e164, source, reason, now);
         if (!added) return Problems.Conflict($"{e164} is already on the list.");
         // The campaigns whose queued items it ended may now be complete.
         foreach (var campaignId in campaigns) await grains.GetGrain<ICampaignGrain>(campaignId).Wake();
-        var entry = (await store.ListAsync(userId, e164, 1, 1)).Items.Single(e => e.PhoneNumber == e164);
-        return TypedResults.Created($"{(userId is null ? "/api/admin/suppressions" : "/api/suppressions")}/{Uri.EscapeDataString(e164)}", SuppressionEntry.From(entry));
+        var entry = new SuppressionEntry(e164, reason, source, UnixMs.ToTime(now).UtcDateTime);
+        return TypedResults.Created($"{(userId is null ? "/api/admin/suppressions" : "/api/suppressions")}/{Uri.EscapeDataString(e164)}", entry);
     }
 
     /// <summary>What an import of a list answers: as a contact import's summary, without the campaign.</summary>

@@ -170,11 +170,7 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
 
     private static ImportRow Read(CsvReader csv, IReadOnlyList<ColumnRole> roles, int number)
     {
-        string? Field(ColumnRole role)
-        {
-            var index = IndexOf(roles, role);
-            return index >= 0 && csv.TryGetField<string>(index, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
-        }
+        string? Field(ColumnRole role) => CsvFiles.Field(csv, CsvFiles.IndexOf(roles, role));
 
         Dictionary<string, string>? custom = null;
         for (var i = 0; i < roles.Count; i++)
@@ -188,16 +184,6 @@ public sealed class CsvImporter(ImportStore imports, IOptions<ImportOptions> opt
         return new ImportRow(number, Field(ColumnRole.PhoneNumber), Field(ColumnRole.Name), Field(ColumnRole.Email), Field(ColumnRole.Company),
             Field(ColumnRole.Country), Field(ColumnRole.LastConversation), Field(ColumnRole.TranscriptSummary), custom ?? NoCustomFields,
             Field(ColumnRole.TimeZone));
-    }
-
-    private static int IndexOf(IReadOnlyList<ColumnRole> roles, ColumnRole role)
-    {
-        for (var i = 0; i < roles.Count; i++)
-        {
-            if (roles[i] == role) return i;
-        }
-
-        return -1;
     }
 
     private static readonly IReadOnlyDictionary<string, string> NoCustomFields = new Dictionary<string, string>();

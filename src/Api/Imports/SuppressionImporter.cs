@@ -36,9 +36,9 @@ public sealed class SuppressionImporter(SuppressionStore store, IOptions<ImportO
             csv.ReadHeader();
             var headers = csv.HeaderRecord ?? [];
             var roles = CsvColumns.Roles(headers);
-            var phone = IndexOf(roles, ColumnRole.PhoneNumber);
+            var phone = CsvFiles.IndexOf(roles, ColumnRole.PhoneNumber);
             if (phone < 0) throw new RejectedFileException("No phone number column: name one phone_number, phone, mobile, phone number or contact_number.");
-            var country = IndexOf(roles, ColumnRole.Country);
+            var country = CsvFiles.IndexOf(roles, ColumnRole.Country);
             var reasonColumn = Array.FindIndex(headers, h => CsvColumns.Normalise(h) == "reason");
 
             var (rows, imported, failed) = (0, 0, 0);
@@ -49,8 +49,8 @@ public sealed class SuppressionImporter(SuppressionStore store, IOptions<ImportO
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 rows++;
-                var raw = Field(csv, phone);
-                var (e164, error) = PhoneNumberRules.Normalise(raw, Field(csv, country) ?? defaults.Value.DefaultRegion);
+                var raw = CsvFiles.Field(csv, phone);
+                var (e164, error) = PhoneNumberRules.Normalise(raw, CsvFiles.Field(csv, country) ?? defaults.Value.DefaultRegion);
                 if (e164 is null)
                 {
                     failed++;
@@ -58,7 +58,7 @@ public sealed class SuppressionImporter(SuppressionStore store, IOptions<ImportO
                     continue;
                 }
 
-                batch.TryAdd(e164, Field(csv, reasonColumn) is { } reason ? reason[..Math.Min(reason.Length, 500)] : null);
+                batch.TryAdd(e164, CsvFiles.Field(csv, reasonColumn) is { } reason ? reason[..Math.Min(reason.Length, 500)] : null);
                 if (batch.Count >= Batch) imported += await FlushAsync();
             }
 
@@ -78,13 +78,4 @@ public sealed class SuppressionImporter(SuppressionStore store, IOptions<ImportO
             throw rejected;
         }
     }
-
-    private static int IndexOf(IReadOnlyList<ColumnRole> roles, ColumnRole role)
-    {
-        for (var i = 0; i < roles.Count; i++) if (roles[i] == role) return i;
-        return -1;
-    }
-
-    private static string? Field(CsvReader csv, int index) =>
-        index >= 0 && csv.TryGetField<string>(index, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
 }

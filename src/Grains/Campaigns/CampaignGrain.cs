@@ -273,10 +273,12 @@ public sealed class CampaignGrain(
         var moved = false;
         var nowMs = UnixMs.From(now);
         var expires = UnixMs.From(now + options.Value.StaleCallAfter);
+        var callingRules = await rules.CurrentAsync();
+        await GatePass.RefreshHoldsAsync(holds, campaign, callingRules, now);
         for (var round = 0; round < 8; round++)
         {
             // The dial gate decides who may be called now: ended items leave the queue, held ones wake the campaign later.
-            var pass = await GatePass.ReadAsync(queue, holds, campaign, await rules.CurrentAsync(), now, options.Value.MaxDemandPerCampaign + _slots.Count);
+            var pass = await GatePass.ReadAsync(queue, holds, campaign, callingRules, now, options.Value.MaxDemandPerCampaign + _slots.Count);
             foreach (var (itemId, attempts, end) in pass.Ends)
             {
                 if (!await queue.EndQueuedAsync(Id, itemId, end.Outcome, end.Reason, nowMs)) continue;
@@ -305,8 +307,7 @@ public sealed class CampaignGrain(
                     Publish(new CampaignEvent(CampaignEvent.ItemKind, Id, now, due[next - 1], ItemStatus.Cancelled, Suppression.Outcome, 0));
                 }
 
-                // The number's frequency cap is used up: the item waits (held by the claim) and the slot goes to the next.
-                if (claim.CappedUntil is { } capped) _gateWake = Earliest(_gateWake, UnixMs.ToTime(capped));
+                // A capped number's item is held by the claim (its opening wakes the campaign); the slot goes to the next.
                 if (claim.Item is not { } item) continue;
                 _slots.Dequeue();
                 moved = true;

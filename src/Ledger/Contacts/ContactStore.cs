@@ -116,9 +116,8 @@ public sealed class ContactStore(LedgerDatabase database)
 
     public async Task<(IReadOnlyList<ContactRow> Items, int Total)> ListAsync(string userId, string? search, int page, int pageSize)
     {
-        // The search is literal: LIKE's wildcards (% and _) and the escape character in it match themselves.
-        var pattern = string.IsNullOrWhiteSpace(search) ? null : $"%{EscapeLike(search.Trim())}%";
-        const string escape = " ESCAPE '\\'";
+        var pattern = LikePatterns.Containing(search);
+        const string escape = LikePatterns.Escape;
         var filter = pattern is null
             ? "user_id = @userId"
             : $"user_id = @userId AND (name {database.ILike} @pattern{escape} OR phone_number LIKE @pattern{escape} OR email {database.ILike} @pattern{escape} OR company {database.ILike} @pattern{escape})";
@@ -130,7 +129,4 @@ public sealed class ContactStore(LedgerDatabase database)
             new { userId, pattern, pageSize, offset });
         return (items.AsList(), total);
     }
-
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

@@ -30,9 +30,7 @@ public sealed class QueuedSlot
 
     public DateTimeOffset? Capped() => CappedUntil > 0 ? Infrastructure.UnixMs.ToTime(CappedUntil) : null;
 
-    public Domain.Suppressions.Suppression? DoNotCall() => DncSource is null
-        ? null
-        : new(PhoneNumber, DncSource, DncReason, Infrastructure.UnixMs.ToTime(DncCreatedAt ?? 0), DncSystemWide);
+    public Domain.Suppressions.Suppression? DoNotCall() => Suppressions.SuppressionSql.Entry(PhoneNumber, DncSource, DncReason, DncCreatedAt, DncSystemWide);
 
     /// <summary>The contact's clock: as stored, or read from the number when none was stored.</summary>
     public Domain.Contacts.ContactClock Clock() =>

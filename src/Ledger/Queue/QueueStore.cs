@@ -76,20 +76,25 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
     /// Binds a granted lease to a queued item and marks it dialing, counting a new attempt, in one transaction.
     /// When the lease is gone or the item is no longer queued nothing changes, and nothing may be dialled. When its
     /// number is on a do-not-call list (however recently added) the item ends <c>do-not-call</c> instead and the lease
-    /// stays free for the next item.
+    /// stays free for the next item; when the frequency cap holds its number, the item is held until the cap lets it go.
     /// </summary>
     public async Task<ClaimResult> ClaimAsync(long campaignId, long itemId, long leaseId, long now, long leaseExpiresAt)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var listed = await connection.QuerySingleOrDefaultAsync<QueuedSlot>(
+        // One read for both checks: the number's do-not-call entry and the frequency cap that applies to its user.
+        var check = await connection.QuerySingleOrDefaultAsync<ClaimCheck>(
             $"""
-            SELECT q.phone_number, {SuppressionSql.Columns}
+            SELECT q.user_id, q.phone_number, q.contact_id, {SuppressionSql.Columns},
+                coalesce(u.call_cap_max, s.call_cap_max) AS max_calls,
+                CASE WHEN u.call_cap_max IS NULL THEN s.call_cap_hours ELSE u.call_cap_hours END AS per_hours
             FROM queue_items q {SuppressionSql.Joins("q")}
-            WHERE q.id = @itemId AND q.campaign_id = @campaignId AND q.status = 'queued'
+            JOIN users u ON u.id = q.user_id CROSS JOIN system_settings s
+            WHERE q.id = @itemId AND q.campaign_id = @campaignId AND q.status = 'queued' AND s.id = 1
             """,
             new { itemId, campaignId }, transaction);
-        if (listed?.DoNotCall() is { } entry)
+        if (check is null) return ClaimResult.ItemNotQueued;
+        if (check.DoNotCall() is { } entry)
         {
             var ended = await connection.ExecuteAsync(
                 """
@@ -102,7 +107,7 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
             return ClaimResult.OnDoNotCallList;
         }
 
-        if (await CapHoldAsync(connection, transaction, itemId, now) is { } cappedUntil)
+        if (await CapHoldAsync(connection, transaction, check, now) is { } cappedUntil)
         {
             // The number's quota is used: the item waits, held (passes skip it) until the cap lets it be dialled.
             await connection.ExecuteAsync(
@@ -154,21 +159,13 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
     }
 
     /// <summary>
-    /// Inside a claim: when a frequency cap applies to the item's user (theirs, else the system's), counts the number's
+    /// Inside a claim: when a frequency cap applies to the item's user (theirs, else the system's, read with the item), counts the number's
     /// dials in the cap's window, with the number's contact locked (PostgreSQL; SQLite's write transaction is already
     /// the only one) so that two claims of one number on two nodes are counted one after the other. Returns until when
     /// the cap holds the number, or null when it may be dialled now.
     /// </summary>
-    private async Task<long?> CapHoldAsync(DbConnection connection, DbTransaction transaction, long itemId, long now)
+    private async Task<long?> CapHoldAsync(DbConnection connection, DbTransaction transaction, ClaimCheck cap, long now)
     {
-        var cap = await connection.QuerySingleOrDefaultAsync<CapRow>(
-            """
-            SELECT q.user_id, q.phone_number, q.contact_id, coalesce(u.call_cap_max, s.call_cap_max) AS max_calls,
-                CASE WHEN u.call_cap_max IS NULL THEN s.call_cap_hours ELSE u.call_cap_hours END AS per_hours
-            FROM queue_items q JOIN users u ON u.id = q.user_id CROSS JOIN system_settings s
-            WHERE q.id = @itemId AND s.id = 1
-            """,
-            new { itemId }, transaction);
         if (cap is not { MaxCalls: { } max, PerHours: { } hours }) return null;
         if (database.Dialect == LedgerDialect.Postgres && cap.ContactId is { } contactId)
         {
@@ -182,13 +179,20 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
         return UnixMs.From(rule.HeldUntil(dials.Select(UnixMs.ToTime).ToArray(), UnixMs.ToTime(now)));
     }
 
-    private sealed class CapRow
+    /// <summary>What a claim checks before it binds: the item's number, its do-not-call entry and its user's cap.</summary>
+    private sealed class ClaimCheck
     {
         public string UserId { get; init; } = "";
         public string PhoneNumber { get; init; } = "";
         public long? ContactId { get; init; }
+        public string? DncSource { get; init; }
+        public string? DncReason { get; init; }
+        public long? DncCreatedAt { get; init; }
+        public bool DncSystemWide { get; init; }
         public int? MaxCalls { get; init; }
         public int? PerHours { get; init; }
+
+        public Suppression? DoNotCall() => SuppressionSql.Entry(PhoneNumber, DncSource, DncReason, DncCreatedAt, DncSystemWide);
     }
 
     /// <summary>

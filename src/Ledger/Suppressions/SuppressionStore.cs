@@ -75,8 +75,8 @@ public sealed class SuppressionStore(LedgerDatabase database)
     /// <summary>A page of a list, newest first; <paramref name="search"/> matches part of the number or the reason.</summary>
     public async Task<(IReadOnlyList<SuppressionRow> Items, int Total)> ListAsync(string? userId, string? search, int page, int pageSize)
     {
-        var pattern = string.IsNullOrWhiteSpace(search) ? null : $"%{EscapeLike(search.Trim())}%";
-        var filter = Owner(userId) + (pattern is null ? "" : $" AND (phone_number LIKE @pattern ESCAPE '\\' OR reason {database.ILike} @pattern ESCAPE '\\')");
+        var pattern = LikePatterns.Containing(search);
+        var filter = Owner(userId) + (pattern is null ? "" : $" AND (phone_number LIKE @pattern{LikePatterns.Escape} OR reason {database.ILike} @pattern{LikePatterns.Escape})");
         await using var connection = await database.OpenAsync();
         var total = await connection.ExecuteScalarAsync<int>($"SELECT count(*) FROM suppressions WHERE {filter}", new { userId, pattern });
         var items = await connection.QueryAsync<SuppressionRow>(
@@ -135,7 +135,4 @@ public sealed class SuppressionStore(LedgerDatabase database)
 
         return parameters;
     }
-
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }
