@@ -76,7 +76,7 @@ public static class NodeHosting
         services.AddHostedService(provider => provider.GetRequiredService<CallApplier>());
         services.AddSingleton<InboxWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<InboxWriter>());
-        services.AddHostedService<InboxRetention>();
+        services.AddHostedService<LedgerRetention>();
         services.AddSingleton<CallReports>();
         services.AddSingleton<CallCampaigns.Grains.Campaigns.DialAnswers>();
         AddDialer(services, configuration);

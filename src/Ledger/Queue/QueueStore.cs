@@ -196,6 +196,21 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
     }
 
     /// <summary>
+    /// Deletes up to <paramref name="batch"/> counted dials older than <paramref name="before"/>, oldest first (once
+    /// older than any cap's window they never count again); returns how many.
+    /// </summary>
+    public async Task<int> DeleteDialsBeforeAsync(long before, int batch)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteAsync(
+            """
+            DELETE FROM number_dials WHERE (item_id, attempt) IN (
+                SELECT item_id, attempt FROM number_dials WHERE dialled_at < @before ORDER BY dialled_at LIMIT @batch)
+            """,
+            new { before, batch });
+    }
+
+    /// <summary>
     /// Puts a claimed item back in the queue as if the dial never happened (no call was placed: the provider
     /// refused the request as a whole, or it was not sent) and releases its slot; returns true when the slot was
     /// released. An item whose contact was deleted meanwhile is cancelled instead: it is never dialled again. An item

@@ -226,7 +226,7 @@ public sealed class WebhookInboxTests
         await Eventually.HoldsAsync(async () => (await node.ItemAsync(campaign, contact))["durationSeconds"] is not null); // the last webhook applied
         using var http = new HttpClient();
         (await http.PostAsJsonAsync($"{node.Node.BaseUrl}api/webhooks/bolna?token={node.Node.WebhookSecret}", new { id = "not-ours", status = "completed" }, Cancel)).Dispose();
-        var retention = node.Node.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<CallCampaigns.Grains.Calls.InboxRetention>().Single();
+        var retention = node.Node.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<CallCampaigns.Grains.Calls.LedgerRetention>().Single();
         var all = await CountDeliveriesAsync(node.Node);
 
         node.Clock.Advance(TimeSpan.FromDays(8));

@@ -49,6 +49,30 @@ public sealed class FrequencyCapTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Counted_dials_older_than_the_longest_cap_window_are_swept_and_recent_ones_kept()
+    {
+        await using var node = await ScheduledNode.StartAsync(Utc(1, 10));
+        var contact = await node.ContactAsync("Priya");
+        var old = await node.CampaignAsync(AllDay(contact));
+        await node.AssertCalledAsync(old, contact);
+        node.Held.HangUpAll();
+        node.Clock.SetUtcNow(Utc(20, 10));
+        await node.CampaignAsync(AllDay(contact));
+        await node.DialsAsync(2);
+        node.Held.HangUpAll();
+        var retention = node.Node.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<CallCampaigns.Grains.Calls.LedgerRetention>().Single();
+
+        node.Clock.SetUtcNow(Utc(30, 10)); // 29 days after the first dial: a cap of 744 hours still counts it
+        Assert.Equal(0, (await retention.SweepAsync(Cancel)).Dials);
+        node.Clock.SetUtcNow(Utc(30, 10).AddDays(3)); // 32 days after the first, 13 after the second
+        Assert.Equal(1, (await retention.SweepAsync(Cancel)).Dials);
+
+        await using var connection = await node.Node.Services.GetRequiredService<LedgerDatabase>().OpenAsync(Cancel);
+        var kept = await connection.QuerySingleAsync<long>("SELECT dialled_at FROM number_dials");
+        Assert.Equal(Utc(20, 10), UnixMs.ToTime(kept));
+    }
+
+    [Fact]
     public async Task A_users_own_cap_replaces_the_systems_and_null_gives_it_back()
     {
         await using var node = await ScheduledNode.StartAsync(Utc(25, 10), userLimit: 2);
