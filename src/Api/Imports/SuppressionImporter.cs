@@ -1,11 +1,7 @@
-using System.Globalization;
-using System.Text;
 using CallCampaigns.Domain.Contacts;
 using CallCampaigns.Domain.Imports;
 using CallCampaigns.Domain.Suppressions;
 using CallCampaigns.Ledger.Suppressions;
-using CsvHelper;
-using CsvHelper.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace CallCampaigns.Api.Imports;

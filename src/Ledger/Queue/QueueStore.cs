@@ -89,8 +89,8 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
                 coalesce(u.call_cap_max, s.call_cap_max) AS max_calls,
                 CASE WHEN u.call_cap_max IS NULL THEN s.call_cap_hours ELSE u.call_cap_hours END AS per_hours
             FROM queue_items q {SuppressionSql.Joins("q")}
-            JOIN users u ON u.id = q.user_id CROSS JOIN system_settings s
-            WHERE q.id = @itemId AND q.campaign_id = @campaignId AND q.status = 'queued' AND s.id = 1
+            LEFT JOIN users u ON u.id = q.user_id LEFT JOIN system_settings s ON s.id = 1
+            WHERE q.id = @itemId AND q.campaign_id = @campaignId AND q.status = 'queued'
             """,
             new { itemId, campaignId }, transaction);
         if (check is null) return ClaimResult.ItemNotQueued;
