@@ -1,9 +1,10 @@
-// Settings: the user's limit and live usage; for the admin key, the users, their limits and keys, the system limit and the calling rules.
+// Settings: the user's limit and live usage; for the admin key, the users, their limits, caps and keys, the system limit and cap, and the calling rules.
 import { h, append, clear, fmt } from '../dom.js';
 import { api } from '../api.js';
 import { errorBox, loading, progressBar, usageTone, toast, openModal, confirmAction, field, showFieldErrors, busy } from '../ui.js';
 import { table } from './campaign.js';
 import { callingRulesCard } from './callingRules.js';
+import { systemCapSection, editUserCap, capShort } from './callCap.js';
 
 const REFRESH_MS = 3000;
 
@@ -56,7 +57,7 @@ async function adminSettings(container) {
   const usersCard = h('section', { class: 'card', 'aria-labelledby': 'users-title' }, loading());
   append(container, 
     h('header', { class: 'page-head' },
-      h('div', {}, h('h1', { text: 'Administration' }), h('p', { class: 'subtle', text: 'Users, their limits and keys, the system-wide limit, and the calling rules.' })),
+      h('div', {}, h('h1', { text: 'Administration' }), h('p', { class: 'subtle', text: 'Users, their limits and keys, the system-wide limit and frequency cap, and the calling rules.' })),
       h('button', { type: 'button', class: 'button button-primary', text: '+ New user', onclick: () => newUser(refresh) })),
     systemCard, usersCard, callingRulesCard());
 
@@ -86,7 +87,8 @@ async function adminSettings(container) {
   });
   systemLimit.addEventListener('input', () => { systemLimit.dataset.dirty = 'true'; });
   const systemUsage = h('div', {});
-  append(clear(systemCard), h('h2', { id: 'system-title', text: 'System' }), systemUsage, systemForm, systemMessage);
+  const systemCap = systemCapSection({ isEditing: () => editing, onSaved: () => refresh() });
+  append(clear(systemCard), h('h2', { id: 'system-title', text: 'System' }), systemUsage, systemForm, systemMessage, systemCap.element);
 
   const usersBody = h('div', {});
   append(clear(usersCard), h('h2', { id: 'users-title', text: 'Users' }), usersBody);
@@ -98,6 +100,7 @@ async function adminSettings(container) {
       if (stopped) return;
       append(clear(systemUsage), usage('Calls in progress, all users', system.activeCalls, system.systemConcurrentCallsLimit, `${fmt.number(system.queuedCalls)} calls waiting.`));
       if (!systemLimit.dataset.dirty && document.activeElement !== systemLimit) systemLimit.value = String(system.systemConcurrentCallsLimit);
+      systemCap.update(system.callCap);
       // Rows are updated in place while the same users are listed, so a limit being typed is never lost.
       const ids = users.map((u) => u.id).join('\n');
       if (ids === usersBody.dataset.ids && !editing) {
@@ -115,7 +118,7 @@ async function adminSettings(container) {
         append(usersBody, h('p', { class: 'subtle', text: 'No users yet. Create one to hand out a key.' }));
         return;
       }
-      append(usersBody, table(['User', 'Limit', 'In use', 'Waiting', 'Key'], users.map((u) => userRow(u, refresh, rows)), 'users-table'));
+      append(usersBody, table(['User', 'Limit', 'In use', 'Waiting', 'Frequency cap', 'Key'], users.map((u) => userRow(u, refresh, rows, () => systemCap.cap)), 'users-table'));
     } catch (e) {
       if (!stopped) append(clear(usersBody), errorBox(e, { retry: refresh }));
     }
@@ -126,7 +129,7 @@ async function adminSettings(container) {
   return () => { stopped = true; clearInterval(timer); };
 }
 
-function userRow(u, refresh, rows) {
+function userRow(u, refresh, rows, systemCap) {
   const input = h('input', { type: 'number', min: '1', max: '1000', value: String(u.concurrentCallsLimit), 'aria-label': `Limit of ${u.id}`, class: 'limit-input', dataset: { userId: u.id } });
   const save = h('button', { type: 'submit', class: 'button button-small', text: 'Save' });
   const error = h('div', { class: 'field-error', hidden: true, role: 'alert' });
@@ -148,9 +151,15 @@ function userRow(u, refresh, rows) {
   });
   const inUse = h('span', {});
   const waiting = h('span', {});
+  let latest = u;
+  const cap = h('span', { class: 'user-cap' });
+  const editCap = h('button', { type: 'button', class: 'button button-small button-ghost', text: 'Change', 'aria-label': `Change the frequency cap of ${u.id}`,
+    onclick: () => editUserCap(latest, systemCap(), (updated) => { update(updated); refresh(); }) });
   const update = (x) => {
+    latest = x;
     append(clear(inUse), h('span', { class: `pill tone-${usageTone(x.activeCalls, x.concurrentCallsLimit)}`, text: `${x.activeCalls} / ${x.concurrentCallsLimit}` }));
     waiting.textContent = fmt.number(x.queuedCalls);
+    cap.textContent = capShort(x.callCap);
     if (document.activeElement !== input && !input.dataset.dirty) input.value = String(x.concurrentCallsLimit);
   };
   input.addEventListener('input', () => { input.dataset.dirty = 'true'; });
@@ -167,7 +176,8 @@ function userRow(u, refresh, rows) {
         toast(`${err.title ?? 'Error'}: ${err.detail || err.message}`, 'error');
       }
     } });
-  return [h('span', { class: 'contact-cell' }, h('strong', { text: u.name }), h('small', { class: 'subtle', text: u.id })), form, inUse, waiting, rotate];
+  return [h('span', { class: 'contact-cell' }, h('strong', { text: u.name }), h('small', { class: 'subtle', text: u.id })), form, inUse, waiting,
+    h('span', { class: 'cap-cell' }, cap, editCap), rotate];
 }
 
 /** A key is shown once: in a modal with a copy button. */
