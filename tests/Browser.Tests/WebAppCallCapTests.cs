@@ -93,7 +93,7 @@ public sealed partial class WebAppTests
     [Fact]
     public async Task The_admin_gives_a_user_a_frequency_cap_of_their_own_then_sends_them_back_to_the_systems()
     {
-        var (userId, _, _) = await app.NewUserAsync(limit: 2);
+        var (userId, key, _) = await app.NewUserAsync(limit: 2);
         await SetSystemCapAsync(new { maxCalls = 3, perHours = 24 });
         try
         {
@@ -124,6 +124,9 @@ public sealed partial class WebAppTests
             Assert.Equal((2, 48), Cap(user["callCap"]));
             Assert.Equal(2, user["concurrentCallsLimit"]!.GetValue<int>()); // the limit is left alone
             Assert.Equal((3, 24), Cap((await app.Admin.GetAsync("api/admin/system"))["callCap"]));
+            var own = await app.OpenAsync(key); // the user sees the cap that applies to them in their settings
+            await Nav(own, "Settings").ClickAsync();
+            await Expect(own.Locator("#my-call-cap")).ToHaveTextAsync("At most 2 calls to one number in any 48 hours, over all your campaigns.");
 
             await page.ReloadAsync();
             await Expect(row.Locator(".user-cap")).ToHaveTextAsync("2 per 48 h");

@@ -37,6 +37,8 @@ public sealed record SetSystemLimitRequest(int? SystemConcurrentCallsLimit)
     public System.Text.Json.JsonElement CallCap { get; init; }
 }
 
-public sealed record Me(string Id, string Name, int ConcurrentCallsLimit, int SystemConcurrentCallsLimit, int ActiveCalls, int QueuedCalls);
+/// <summary>The caller; <c>callCap</c> is the frequency cap that applies to them (their own, else the system's; null: none).</summary>
+public sealed record Me(
+    string Id, string Name, int ConcurrentCallsLimit, int SystemConcurrentCallsLimit, int ActiveCalls, int QueuedCalls, CallCapDto? CallCap);
 
 public sealed record Agent(string Id, string Name);

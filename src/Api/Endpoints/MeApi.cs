@@ -24,8 +24,10 @@ public static class MeApi
     {
         var usage = await users.GetUsageAsync(caller.UserId());
         if (usage is null) return Problems.NotFound("The user behind this key no longer exists.");
+        var cap = usage is { CallCapMax: { } max, CallCapHours: { } hours } ? new CallCapDto(max, hours)
+            : await users.GetSystemCapAsync() is { } system ? new CallCapDto(system.MaxCalls, system.PerHours) : null;
         return TypedResults.Ok(new Me(
-            usage.Id, usage.Name, usage.ConcurrencyLimit, await users.GetSystemLimitAsync(), usage.ActiveCalls, usage.QueuedCalls));
+            usage.Id, usage.Name, usage.ConcurrencyLimit, await users.GetSystemLimitAsync(), usage.ActiveCalls, usage.QueuedCalls, cap));
     }
 
     public static async Task<Results<Ok<IReadOnlyList<Agent>>, ProblemHttpResult>> ListAgents(IDialer dialer, CancellationToken cancellationToken)

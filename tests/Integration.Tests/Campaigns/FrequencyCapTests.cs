@@ -81,6 +81,7 @@ public sealed class FrequencyCapTests(PostgresFixture postgres)
         var own = await admin.SendAsync(HttpMethod.Put, "api/admin/users/planner/limits", new { callCap = new { maxCalls = 2, perHours = 1 } });
         Assert.Equal((2, 1), (own["callCap"]!["maxCalls"]!.GetValue<int>(), own["callCap"]!["perHours"]!.GetValue<int>()));
         Assert.Equal(2, own["concurrentCallsLimit"]!.GetValue<int>()); // left as it was
+        Assert.Equal(2, (await node.User.GetAsync("api/me"))["callCap"]!["maxCalls"]!.GetValue<int>()); // the user sees the cap that applies
 
         var priya = await node.ContactAsync("Priya");
         await node.AssertCalledAsync(await node.CampaignAsync(AllDay(priya)), priya);
@@ -89,6 +90,7 @@ public sealed class FrequencyCapTests(PostgresFixture postgres)
         await node.DialsAsync(2); // two an hour for this user
 
         Assert.Null((await admin.SendAsync(HttpMethod.Put, "api/admin/users/planner/limits", new { callCap = (object?)null }))["callCap"]);
+        Assert.Equal(24, (await node.User.GetAsync("api/me"))["callCap"]!["perHours"]!.GetValue<int>()); // the system's again
         using var bad = await admin.Http.PutAsJsonAsync("api/admin/system", new { callCap = new { maxCalls = 0, perHours = 24 } }, Cancel);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("maxCalls", await bad.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);

@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { errorBox, loading, progressBar, usageTone, toast, openModal, confirmAction, field, showFieldErrors, busy } from '../ui.js';
 import { table } from './campaign.js';
 import { callingRulesCard } from './callingRules.js';
-import { systemCapSection, editUserCap, capShort } from './callCap.js';
+import { systemCapSection, editUserCap, capShort, capText } from './callCap.js';
 
 const REFRESH_MS = 3000;
 
@@ -23,7 +23,7 @@ function usage(label, used, limit, extra) {
 async function userSettings(container) {
   const body = h('div', { class: 'settings-grid' }, loading());
   append(container, 
-    h('header', { class: 'page-head' }, h('div', {}, h('h1', { text: 'Settings' }), h('p', { class: 'subtle', text: 'Your concurrency limit and how much of it is in use right now.' }))),
+    h('header', { class: 'page-head' }, h('div', {}, h('h1', { text: 'Settings' }), h('p', { class: 'subtle', text: 'Your concurrency limit, how much of it is in use right now, and your frequency cap.' }))),
     body);
   let stopped = false;
   async function refresh() {
@@ -40,6 +40,10 @@ async function userSettings(container) {
           h('h2', { text: 'System' }),
           h('p', { class: 'big-number' }, h('strong', { text: String(me.systemConcurrentCallsLimit) }), h('span', { text: ' calls at a time, for everyone' })),
           h('p', { class: 'field-hint', text: 'Free lines are handed out to users in turn, so no one waits behind a big campaign.' })),
+        h('section', { class: 'card' },
+          h('h2', { text: 'Frequency cap' }),
+          h('p', { id: 'my-call-cap', text: me.callCap ? `${capText(me.callCap)}, over all your campaigns.` : 'No cap: a number may be called as often as your campaigns ask.' }),
+          h('p', { class: 'field-hint', text: 'A call over the cap waits until the oldest counted call leaves the window. Ask an administrator to change it.' })),
         h('section', { class: 'card' },
           h('h2', { text: 'Account' }),
           h('dl', { class: 'facts' }, h('dt', { text: 'User' }), h('dd', { text: me.name }), h('dt', { text: 'Id' }), h('dd', {}, h('code', { text: me.id })))));
