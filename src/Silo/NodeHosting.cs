@@ -64,6 +64,7 @@ public static class NodeHosting
         services.AddSingleton<QueueStore>();
         services.AddSingleton<HoldStore>();
         services.AddSingleton<CallCampaigns.Ledger.Suppressions.SuppressionStore>();
+        services.AddSingleton<CallCampaigns.Ledger.Suppressions.SuppressionImportStore>();
         services.AddSingleton<SlotLeaseStore>();
         services.AddSingleton<InboxStore>();
         services.AddSingleton<AnalyticsStore>();

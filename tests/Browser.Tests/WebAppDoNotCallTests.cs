@@ -101,6 +101,11 @@ public sealed partial class WebAppTests
         await Expect(refused.Nth(0)).ToContainTextAsync("invalid phone number");
         await Expect(refused.Nth(1).Locator("td").First).ToHaveTextAsync("5");
         await Expect(refused.Nth(1)).ToContainTextAsync("missing phone number");
+        var download = await page.RunAndWaitForDownloadAsync(() => summary.GetByRole(AriaRole.Button, new() { Name = "Download error report" }).ClickAsync());
+        var report = (await File.ReadAllTextAsync((await download.PathAsync())!, TestContext.Current.CancellationToken)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("row,phone_number,reason", report[0].TrimEnd('\r'));
+        Assert.Equal("5,,missing phone number", Assert.Single(report, line => line.StartsWith("5,", StringComparison.Ordinal)).TrimEnd('\r'));
+        Assert.Equal(3, report.Length);
 
         var rows = page.Locator(".dnc-table tbody tr");
         await Expect(rows).ToHaveCountAsync(3);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Text;
 using System.Text.Json;
 using CallCampaigns.Api.Auth;
 using CallCampaigns.Api.Contracts;
@@ -13,7 +12,6 @@ using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Imports;
 using CallCampaigns.Ledger.Infrastructure;
-using CsvHelper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -131,20 +129,7 @@ public static class ImportsApi
     public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> GetErrors(long id, ClaimsPrincipal caller, ImportStore imports, HttpResponse response)
     {
         if (await imports.GetAsync(caller.UserId(), id) is null) return Problems.NotFound($"No import {id}.");
-        response.ContentType = "text/csv; charset=utf-8";
-        response.Headers.ContentDisposition = $"attachment; filename=\"import-{id}-errors.csv\"";
-        await using var writer = new StreamWriter(response.Body, new UTF8Encoding(false));
-        await using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
-        foreach (var header in new[] { "row", "phone_number", "reason" }) csv.WriteField(header);
-        await csv.NextRecordAsync();
-        await foreach (var error in imports.AllErrorsAsync(id))
-        {
-            csv.WriteField(error.RowNumber);
-            csv.WriteField(SpreadsheetCells.Neutralise(error.PhoneNumber));
-            csv.WriteField(SpreadsheetCells.Neutralise(error.Reason));
-            await csv.NextRecordAsync();
-        }
-
+        await ErrorsCsv.WriteAsync(response, $"import-{id}-errors.csv", imports.AllErrorsAsync(id));
         return TypedResults.Empty;
     }
 

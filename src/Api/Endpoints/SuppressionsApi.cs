@@ -39,8 +39,10 @@ public static class SuppressionsApi
             ListAsync(Owner(caller), store, search, page, pageSize));
         var limit = ((IEndpointRouteBuilder)group).ServiceProvider.GetRequiredService<IOptions<ImportOptions>>().Value.MaxFileBytes;
         group.MapPost("/import", (HttpRequest request, ClaimsPrincipal caller, SuppressionImporter importer, IGrainFactory grains, EngineClock time,
-                CancellationToken cancellationToken) => ImportAsync(request, Owner(caller), importer, grains, time, cancellationToken))
+                CancellationToken cancellationToken) => ImportAsync(request, Owner(caller), systemWide ? "/api/admin/suppressions" : "/api/suppressions", importer, grains, time, cancellationToken))
             .DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(limit * 2 + (1 << 20)));
+        group.MapGet("/imports/{id:long}/errors.csv", (long id, ClaimsPrincipal caller, SuppressionImportStore imports, HttpResponse response) =>
+            ErrorsAsync(id, Owner(caller), imports, response));
         group.MapDelete("/{phoneNumber}", (string phoneNumber, ClaimsPrincipal caller, SuppressionStore store, IOptions<ApiDefaults> defaults) =>
             RemoveAsync(phoneNumber, Owner(caller), store, defaults));
     }
@@ -63,10 +65,13 @@ public static class SuppressionsApi
     }
 
     /// <summary>What an import of a list answers: as a contact import's summary, without the campaign.</summary>
-    public sealed record ImportSummary(int TotalRows, int Imported, int SkippedDuplicates, int Failed, IReadOnlyList<SuppressionImportError> Errors);
+    public sealed record ImportSummary(
+        long ImportId, int TotalRows, int Imported, int SkippedDuplicates, int Failed, IReadOnlyList<SuppressionImportError> Errors,
+        string ErrorReportUrl);
 
     private static async Task<Results<Ok<ImportSummary>, ValidationProblem>> ImportAsync(
-        HttpRequest request, string? userId, SuppressionImporter importer, IGrainFactory grains, EngineClock time, CancellationToken cancellationToken)
+        HttpRequest request, string? userId, string list, SuppressionImporter importer, IGrainFactory grains, EngineClock time,
+        CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType) return Problems.Invalid("file", "Send multipart/form-data with the CSV as 'file'.");
         if (await ImportsApi.ReadFormAsync(request, cancellationToken) is not { } form) return Problems.Invalid("file", ImportsApi.UnreadableForm);
@@ -76,12 +81,23 @@ public static class SuppressionsApi
             await using var stream = file.OpenReadStream();
             var summary = await importer.ImportAsync(stream, userId, UnixMs.From(time.GetUtcNow()), cancellationToken);
             foreach (var campaignId in summary.Campaigns) await grains.GetGrain<ICampaignGrain>(campaignId).Wake();
-            return TypedResults.Ok(new ImportSummary(summary.TotalRows, summary.Imported, summary.SkippedDuplicates, summary.Failed, summary.Errors));
+            return TypedResults.Ok(new ImportSummary(
+                summary.ImportId, summary.TotalRows, summary.Imported, summary.SkippedDuplicates, summary.Failed, summary.Errors,
+                $"{list}/imports/{summary.ImportId}/errors.csv"));
         }
         catch (RejectedFileException e)
         {
             return Problems.Invalid("file", e.Message);
         }
+    }
+
+    /// <summary>Every row an import onto this list refused, as CSV, streamed from the ledger.</summary>
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> ErrorsAsync(
+        long id, string? userId, SuppressionImportStore imports, HttpResponse response)
+    {
+        if (!await imports.ExistsAsync(userId, id)) return Problems.NotFound($"No import {id} onto this list.");
+        await ErrorsCsv.WriteAsync(response, $"do-not-call-import-{id}-errors.csv", imports.AllErrorsAsync(id));
+        return TypedResults.Empty;
     }
 
     private static async Task<Results<Ok<Paged<SuppressionEntry>>, ValidationProblem>> ListAsync(

@@ -1,6 +1,7 @@
 using CallCampaigns.Domain.Contacts;
 using CallCampaigns.Domain.Imports;
 using CallCampaigns.Domain.Suppressions;
+using CallCampaigns.Ledger.Imports;
 using CallCampaigns.Ledger.Suppressions;
 using Microsoft.Extensions.Options;
 
@@ -8,19 +9,23 @@ namespace CallCampaigns.Api.Imports;
 
 /// <summary>What a do-not-call import did: rows read, numbers added, those already listed (or repeated), rows refused.</summary>
 public sealed record SuppressionImportSummary(
-    int TotalRows, int Imported, int SkippedDuplicates, int Failed, IReadOnlyList<SuppressionImportError> Errors, IReadOnlyList<long> Campaigns);
+    long ImportId, int TotalRows, int Imported, int SkippedDuplicates, int Failed, IReadOnlyList<SuppressionImportError> Errors,
+    IReadOnlyList<long> Campaigns);
 
 public sealed record SuppressionImportError(int Row, string? PhoneNumber, string Reason);
 
 /// <summary>
 /// A CSV of numbers onto a do-not-call list, read as a contact import reads its file (the same phone and country
 /// columns, delimiters and size limit; a <c>reason</c> column is kept), streamed in batches: memory stays bounded
-/// whatever the file holds (the first errors are kept, the rest counted).
+/// whatever the file holds (the first errors come with the summary; all of them are written to the import's
+/// errors.csv in batches of their own).
 /// </summary>
-public sealed class SuppressionImporter(SuppressionStore store, IOptions<ImportOptions> options, IOptions<ApiDefaults> defaults)
+public sealed class SuppressionImporter(
+    SuppressionStore store, SuppressionImportStore imports, IOptions<ImportOptions> options, IOptions<ApiDefaults> defaults)
 {
     private const int Batch = 5_000;
-    private const int ErrorsKept = 100;
+    private const int ErrorBatch = 1_000;
+    private const int ErrorsInSummary = 100;
 
     public async Task<SuppressionImportSummary> ImportAsync(Stream file, string? userId, long now, CancellationToken cancellationToken)
     {
@@ -37,8 +42,10 @@ public sealed class SuppressionImporter(SuppressionStore store, IOptions<ImportO
             var country = CsvFiles.IndexOf(roles, ColumnRole.Country);
             var reasonColumn = Array.FindIndex(headers, h => CsvColumns.Normalise(h) == "reason");
 
+            var importId = await imports.StartAsync(userId, now);
             var (rows, imported, failed) = (0, 0, 0);
             var errors = new List<SuppressionImportError>();
+            var unwritten = new List<ImportErrorRow>();
             var campaigns = new HashSet<long>();
             var batch = new Dictionary<string, string?>(StringComparer.Ordinal);
             while (await csv.ReadAsync())
@@ -50,7 +57,10 @@ public sealed class SuppressionImporter(SuppressionStore store, IOptions<ImportO
                 if (e164 is null)
                 {
                     failed++;
-                    if (errors.Count < ErrorsKept) errors.Add(new SuppressionImportError(rows, raw, raw is null ? "missing phone number" : $"invalid phone number: {error}"));
+                    var why = raw is null ? "missing phone number" : $"invalid phone number: {error}";
+                    if (errors.Count < ErrorsInSummary) errors.Add(new SuppressionImportError(rows, raw, why));
+                    unwritten.Add(new ImportErrorRow { RowNumber = rows, PhoneNumber = raw, Reason = why });
+                    if (unwritten.Count >= ErrorBatch) await WriteErrorsAsync();
                     continue;
                 }
 
@@ -59,7 +69,14 @@ public sealed class SuppressionImporter(SuppressionStore store, IOptions<ImportO
             }
 
             imported += await FlushAsync();
-            return new SuppressionImportSummary(rows, imported, rows - failed - imported, failed, errors, campaigns.ToArray());
+            await WriteErrorsAsync();
+            return new SuppressionImportSummary(importId, rows, imported, rows - failed - imported, failed, errors, campaigns.ToArray());
+
+            async Task WriteErrorsAsync()
+            {
+                await imports.RecordErrorsAsync(importId, unwritten, cancellationToken);
+                unwritten.Clear();
+            }
 
             async Task<int> FlushAsync()
             {

@@ -187,6 +187,22 @@ public sealed class DoNotCallTests(PostgresFixture postgres)
 
         Assert.Equal((6, 2, 2, 2), (summary["totalRows"]!.GetValue<int>(), summary["imported"]!.GetValue<int>(), summary["skippedDuplicates"]!.GetValue<int>(), summary["failed"]!.GetValue<int>()));
         Assert.Equal([2, 5], summary["errors"]!.AsArray().Select(e => e!["row"]!.GetValue<int>()));
+        using (var errors = await run.User.Http.GetAsync((string)summary["errorReportUrl"]!, Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, errors.StatusCode);
+            var lines = (await errors.Content.ReadAsStringAsync(Cancel)).ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+            Assert.Equal(3, lines.Length);
+            Assert.Equal("row,phone_number,reason", lines[0]);
+            Assert.StartsWith("2,not-a-number,", lines[1], StringComparison.Ordinal);
+            Assert.Equal("5,,missing phone number", lines[2]);
+        }
+
+        using (var other = await run.NewUserAsync())
+        using (var hidden = await other.Http.GetAsync((string)summary["errorReportUrl"]!, Cancel))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode); // another user's import is not theirs to read
+        }
+
         var entries = (await run.User.GetAsync("api/suppressions"))["items"]!.AsArray().ToDictionary(e => (string)e!["phoneNumber"]!, e => e!);
         Assert.Equal(("import", "moved away"), ((string?)entries["+14165550110"]["source"], (string?)entries["+14165550110"]["reason"]));
         Assert.Equal(("import", null), ((string?)entries["+14165550111"]["source"], (string?)entries["+14165550111"]["reason"]));

@@ -1,7 +1,7 @@
 // A CSV of numbers onto a do-not-call list: the file, the upload's progress, then what was added and what was refused.
 import { h, append, clear, fmt } from '../dom.js';
-import { upload } from '../api.js';
-import { errorBox, field, showFieldErrors, busy } from '../ui.js';
+import { upload, download } from '../api.js';
+import { errorBox, field, showFieldErrors, busy, toast } from '../ui.js';
 import { table } from './campaign.js';
 import { importProgress } from './import.js';
 
@@ -69,6 +69,14 @@ function importSummary(summary) {
       tile('danger', '✕', 'Refused', summary.failed, 'rows without a valid number')),
     summary.errors.length ? h('div', {},
       table(['Row', 'Phone number', 'Reason'], summary.errors.map((e) => [String(e.row), e.phoneNumber || '—', e.reason]), 'errors-table'),
-      summary.errors.length < summary.failed ? h('p', { class: 'subtle', text: `Showing the first ${summary.errors.length} of ${summary.failed}.` }) : null)
+      summary.errors.length < summary.failed ? h('p', { class: 'subtle', text: `Showing the first ${summary.errors.length} of ${summary.failed}.` }) : null,
+      h('button', { type: 'button', class: 'button', id: 'dnc-error-report', text: '↓ Download error report',
+        onclick: async (e) => {
+          try {
+            await busy(e.currentTarget, 'Downloading…', () => download(summary.errorReportUrl, `do-not-call-import-${summary.importId}-errors.csv`));
+          } catch (err) {
+            toast(`${err.title ?? 'Error'}: ${err.detail || err.message}`, 'error');
+          }
+        } }))
       : h('p', { class: 'alert alert-success', text: 'No row was refused.' }));
 }
