@@ -43,6 +43,7 @@ public sealed class DoNotCallTests(PostgresFixture postgres)
             // Nothing is left to call: the campaign is done at once, not when its window opens.
             var done = await run.User.WaitForCampaignAsync(campaign, c => (string?)c["status"] == "completed", Within);
             Assert.Equal(1, done["cancelledCalls"]!.GetValue<int>());
+            Assert.Equal(1, (await run.User.GetAsync($"api/campaigns/{campaign}/analytics"))["outcomes"]!["do-not-call"]!.GetValue<int>());
         }
 
         Assert.Empty(run.Bolna.Calls);
