@@ -74,6 +74,8 @@ public sealed class WebhookInboxTests
         await using var restarted = await NodeProcess.StartAsync(settings);
         using var asha = new CampaignsClient(restarted.BaseUrl, key);
         var done = await asha.WaitForCampaignAsync(campaignId, c => (string?)c["status"] == "completed", Within);
+        // The line's end completes the campaign; the call's final data ('completed') may be applied a moment later.
+        await Eventually.HoldsAsync(async () => Assert.Single(await asha.ListItemsAsync(campaignId))["durationSeconds"] is not null);
         var item = Assert.Single(await asha.ListItemsAsync(campaignId));
 
         Assert.Equal(1, done["successfulCalls"]!.GetValue<int>());
