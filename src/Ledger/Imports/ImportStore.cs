@@ -10,7 +10,8 @@ namespace CallCampaigns.Ledger.Imports;
 /// </summary>
 public sealed class ImportStore(LedgerDatabase database)
 {
-    private static readonly BulkColumn[] ErrorColumns =
+    /// <summary>The columns of a table of import errors (<c>import_errors</c>, <c>suppression_import_errors</c>).</summary>
+    internal static readonly BulkColumn[] ErrorColumns =
     [
         new("import_id", NpgsqlDbType.Bigint), new("row_number", NpgsqlDbType.Integer),
         new("phone_number", NpgsqlDbType.Text), new("reason", NpgsqlDbType.Text),
@@ -104,11 +105,14 @@ public sealed class ImportStore(LedgerDatabase database)
     }
 
     /// <summary>Every error of an import, in row order, read as it streams.</summary>
-    public async IAsyncEnumerable<ImportErrorRow> AllErrorsAsync(long importId)
+    public IAsyncEnumerable<ImportErrorRow> AllErrorsAsync(long importId) => StreamErrorsAsync(database, "import_errors", importId);
+
+    /// <summary>Every error of an import in a table of import errors, in row order, read as it streams.</summary>
+    internal static async IAsyncEnumerable<ImportErrorRow> StreamErrorsAsync(LedgerDatabase database, string table, long importId)
     {
         await using var connection = await database.OpenAsync();
         await using var reader = await connection.ExecuteReaderAsync(
-            "SELECT row_number, phone_number, reason FROM import_errors WHERE import_id = @importId ORDER BY row_number", new { importId });
+            $"SELECT row_number, phone_number, reason FROM {table} WHERE import_id = @importId ORDER BY row_number", new { importId });
         var parser = reader.GetRowParser<ImportErrorRow>();
         while (await reader.ReadAsync()) yield return parser(reader);
     }

@@ -1,19 +1,12 @@
 using CallCampaigns.Ledger.Imports;
 using CallCampaigns.Ledger.Infrastructure;
 using Dapper;
-using NpgsqlTypes;
 
 namespace CallCampaigns.Ledger.Suppressions;
 
 /// <summary>Imports onto a do-not-call list and the rows they refused, written in batches as the file is read.</summary>
 public sealed class SuppressionImportStore(LedgerDatabase database)
 {
-    private static readonly BulkColumn[] ErrorColumns =
-    [
-        new("import_id", NpgsqlDbType.Bigint), new("row_number", NpgsqlDbType.Integer),
-        new("phone_number", NpgsqlDbType.Text), new("reason", NpgsqlDbType.Text),
-    ];
-
     /// <summary>Records an import onto the user's list (null: the system's); returns its id.</summary>
     public async Task<long> StartAsync(string? userId, long now)
     {
@@ -27,7 +20,7 @@ public sealed class SuppressionImportStore(LedgerDatabase database)
         if (errors.Count == 0) return;
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await BulkWriter.WriteAsync(connection, transaction, "suppression_import_errors", ErrorColumns,
+        await BulkWriter.WriteAsync(connection, transaction, "suppression_import_errors", ImportStore.ErrorColumns,
             errors.Select(e => new object?[] { importId, e.RowNumber, e.PhoneNumber, e.Reason }), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -42,12 +35,6 @@ public sealed class SuppressionImportStore(LedgerDatabase database)
     }
 
     /// <summary>Every row the import refused, in row order, read as it streams.</summary>
-    public async IAsyncEnumerable<ImportErrorRow> AllErrorsAsync(long importId)
-    {
-        await using var connection = await database.OpenAsync();
-        await using var reader = await connection.ExecuteReaderAsync(
-            "SELECT row_number, phone_number, reason FROM suppression_import_errors WHERE import_id = @importId ORDER BY row_number", new { importId });
-        var parser = reader.GetRowParser<ImportErrorRow>();
-        while (await reader.ReadAsync()) yield return parser(reader);
-    }
+    public IAsyncEnumerable<ImportErrorRow> AllErrorsAsync(long importId) =>
+        ImportStore.StreamErrorsAsync(database, "suppression_import_errors", importId);
 }
