@@ -80,6 +80,7 @@ public static class NodeHosting
         services.AddHostedService<LedgerRetention>();
         services.AddSingleton<CallReports>();
         services.AddSingleton<CallCampaigns.Grains.Campaigns.DialAnswers>();
+        services.AddSingleton<CallCampaigns.Grains.Campaigns.Dispatcher>();
         AddDialer(services, configuration);
         return services;
     }

@@ -2,7 +2,13 @@ namespace CallCampaigns.Domain.Campaigns;
 
 /// <summary>What a contact's priority in a campaign is computed from, when it joins the campaign.</summary>
 public readonly record struct PriorityFacts(
-    bool HasName, bool HasEmail, bool HasCompany, int SuccessfulCalls, int NotConnectedCalls);
+    bool HasName, bool HasEmail, bool HasCompany, int SuccessfulCalls, int NotConnectedCalls)
+{
+    /// <summary>The facts of a contact's fields (blank counts as missing) and call history.</summary>
+    public static PriorityFacts Of(string? name, string? email, string? company, int successfulCalls, int notConnectedCalls) => new(
+        !string.IsNullOrWhiteSpace(name), !string.IsNullOrWhiteSpace(email), !string.IsNullOrWhiteSpace(company),
+        successfulCalls, notConnectedCalls);
+}
 
 /// <summary>The seed specification's priority rule: named contacts first, then richer records and good history.</summary>
 public static class Priority
@@ -19,7 +25,5 @@ public static class Priority
     }
 
     public static int Compute(string? name, string? email, string? company, int successfulCalls, int notConnectedCalls) =>
-        Compute(new PriorityFacts(
-            !string.IsNullOrWhiteSpace(name), !string.IsNullOrWhiteSpace(email), !string.IsNullOrWhiteSpace(company),
-            successfulCalls, notConnectedCalls));
+        Compute(PriorityFacts.Of(name, email, company, successfulCalls, notConnectedCalls));
 }

@@ -1,5 +1,6 @@
 using CallCampaigns.Domain.Campaigns;
 using CallCampaigns.Ledger.Infrastructure;
+using CallCampaigns.Ledger.Queue;
 using Dapper;
 
 namespace CallCampaigns.Ledger.Campaigns;
@@ -188,9 +189,9 @@ public sealed class CampaignStore(LedgerDatabase database)
         else if (replan is { BeginAt: { } begin, IntervalMs: var interval })
         {
             await connection.ExecuteAsync(
-                """
+                $"""
                 UPDATE queue_items SET scheduled_for = @begin + (planned.rn - 1) * @interval, updated_at = @now
-                FROM (SELECT id AS planned_id, row_number() OVER (ORDER BY priority DESC, position) AS rn
+                FROM (SELECT id AS planned_id, row_number() OVER (ORDER BY {DispatchOrder.Of()}) AS rn
                       FROM queue_items WHERE campaign_id = @id AND status = 'queued' AND attempts = 0) AS planned
                 WHERE queue_items.id = planned.planned_id
                 """,

@@ -5,6 +5,7 @@ using CallCampaigns.Domain.Scheduling;
 using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Contacts;
 using CallCampaigns.Ledger.Infrastructure;
+using CallCampaigns.Ledger.Queue;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using NpgsqlTypes;
@@ -225,15 +226,17 @@ public sealed class ImportSession : IAsyncDisposable
     /// </summary>
     private async Task<int> AddItemsAsync(JoinArguments args, CampaignRow campaign, int joining, DbTransaction transaction)
     {
-        var spread = campaign.Pacing == Pacing.Spread;
-        var (begin, interval) = SpreadPlanner.Layout(campaign.Window(), joining, _now);
+        var layout = QueuePlan.Spread(campaign.Pacing, campaign.Window(), joining, _now);
+        var notBefore = layout is null
+            ? "NULL"
+            : $"@Begin + (@IntervalTicks * (ROW_NUMBER() OVER (ORDER BY {DispatchOrder.Of("j", "row_number")}) - 1)) / 10000";
         var added = await _connection.ExecuteAsync(
             $"""
             INSERT INTO queue_items (campaign_id, user_id, contact_id, phone_number, contact_name, status, priority, position,
                 scheduled_for, updated_at)
             SELECT @CampaignId, @UserId, j.contact_id, j.phone, j.contact_name, 'queued', j.priority,
                 j.last_position + ROW_NUMBER() OVER (ORDER BY j.row_number),
-                {(spread ? "@Begin + (@IntervalTicks * (ROW_NUMBER() OVER (ORDER BY j.priority DESC, j.row_number) - 1)) / 10000" : "NULL")},
+                {notBefore},
                 @Now
             FROM (
                 SELECT r.row_number, c.id AS contact_id, r.phone, coalesce(c.name, r.name) AS contact_name, cm.last_position,
@@ -243,7 +246,7 @@ public sealed class ImportSession : IAsyncDisposable
                 JOIN campaigns cm ON cm.id = @CampaignId
             ) AS j
             """,
-            new { args.CampaignId, args.UserId, args.Now, Begin = UnixMs.From(begin), IntervalTicks = interval.Ticks }, transaction, JoinTimeoutSeconds);
+            new { args.CampaignId, args.UserId, args.Now, Begin = UnixMs.From(layout?.Begin ?? _now), IntervalTicks = layout?.Interval.Ticks ?? 0 }, transaction, JoinTimeoutSeconds);
         await _connection.ExecuteAsync(
             """
             UPDATE campaigns SET last_position = last_position + @added, total_contacts = total_contacts + @added,

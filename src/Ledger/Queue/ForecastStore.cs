@@ -91,7 +91,7 @@ public sealed class ForecastStore(LedgerDatabase database)
             $"""
             SELECT q.id, q.scheduled_for, q.attempts, q.phone_number, q.capped_until, c.time_zone, c.region
             FROM queue_items q LEFT JOIN contacts c ON c.id = q.contact_id
-            WHERE q.campaign_id = @campaignId AND q.status = 'queued' ORDER BY {QueueStore.DueTime}, q.priority DESC, q.position LIMIT @count
+            WHERE q.campaign_id = @campaignId AND q.status = 'queued' ORDER BY {QueueStore.DueTime}, {DispatchOrder.Of("q")} LIMIT @count
             """,
             new { campaignId, now, count })).AsList();
     }

@@ -35,12 +35,12 @@ public sealed class HoldStore(LedgerDatabase database)
         }
 
         return freed + await connection.ExecuteAsync(
-            """
+            $"""
             UPDATE queue_items SET held_until = 0
             WHERE id IN (
                 SELECT id FROM queue_items
                 WHERE campaign_id = @campaignId AND status = 'queued' AND held_until > 0 AND held_until <= @now
-                ORDER BY held_until, priority DESC, position
+                ORDER BY held_until, {DispatchOrder.Of()}
                 LIMIT @limit)
             """,
             new { campaignId, now, limit = ReleaseBatch });

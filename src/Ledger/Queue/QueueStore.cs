@@ -37,7 +37,7 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
                 {SuppressionSql.Joins("q")}
             WHERE q.campaign_id = @campaignId AND q.status = 'queued' AND q.held_until = 0
               AND (q.scheduled_for IS NULL OR q.scheduled_for <= @now) {after}
-            ORDER BY q.priority DESC, q.position
+            ORDER BY {DispatchOrder.Of("q")}
             LIMIT @limit
             """,
             new { campaignId, now, limit, afterPriority, afterPosition })).AsList();
