@@ -101,20 +101,15 @@ public sealed record LifecycleResult([property: Id(0)] bool Done, [property: Id(
     public static LifecycleResult NotAllowed(string why) => new(false, why);
 }
 
-/// <summary>What an edit may change: everything but the start date and the contacts.</summary>
+/// <summary>What an edit may change: everything but the start date (the window's is kept) and the contacts.</summary>
 [GenerateSerializer, Immutable, Alias("CampaignSettings")]
 public sealed record CampaignSettings(
     [property: Id(0)] string Name,
     [property: Id(1)] string? Description,
     [property: Id(2)] string AgentId,
     [property: Id(3)] string? NextAction,
-    [property: Id(4)] string FirstCallTime,
-    [property: Id(5)] string LastCallTime,
-    [property: Id(6)] string TimeZone,
-    [property: Id(7)] string? EndDate,
-    [property: Id(8)] string Pacing,
-    [property: Id(9)] int RetryMaxAttempts,
-    [property: Id(10)] int RetryDelayMinutes,
-    [property: Id(11)] string RetryOn,
-    [property: Id(12)] string WindowZone = "campaign",
-    [property: Id(13)] string OptOutField = "do_not_call");
+    [property: Id(4)] Domain.Scheduling.CallWindow Window,
+    [property: Id(5)] string WindowZone,
+    [property: Id(6)] string Pacing,
+    [property: Id(7)] Domain.Campaigns.RetryPolicy Retry,
+    [property: Id(8)] string OptOutField);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CallCampaigns.Domain.Policy;
 
 namespace CallCampaigns.Api.Contracts;
@@ -7,6 +6,6 @@ namespace CallCampaigns.Api.Contracts;
 public sealed record CallingRuleDto(string? Id, string? Region, string? From, string? To, IReadOnlyList<string>? Days = null)
 {
     public static CallingRuleDto Of(CallingRule rule) => new(
-        rule.Id, rule.Region, rule.From.ToString("HH:mm", CultureInfo.InvariantCulture), rule.To.ToString("HH:mm", CultureInfo.InvariantCulture),
+        rule.Id, rule.Region, Json.Time(rule.From), Json.Time(rule.To),
         rule.Days?.Select(WeekDays.Name).ToArray());
 }

@@ -29,10 +29,11 @@ public sealed record Campaign(
     int SuccessfulCalls, int FailedCalls, int CancelledCalls, DateTime? NextCallAt, DateTime? EstimatedCompletionAt,
     DateTime CreatedAt, DateTime UpdatedAt, string WindowZone, string OptOutField)
 {
-    public static Campaign From(CampaignRow row, DateTimeOffset? estimatedCompletionAt = null) => new(
+    public static Campaign From(Domain.Campaigns.Campaign row, DateTimeOffset? estimatedCompletionAt = null) => new(
         row.Id, row.Name, row.Description, row.AgentId, row.FromPhoneNumber, row.NextAction,
-        row.FirstCallTime, row.LastCallTime, row.TimeZone, row.StartDate, row.EndDate, row.Pacing,
-        new Retry(row.RetryMaxAttempts, row.RetryDelayMinutes, row.Retry().On),
+        Json.Time(row.Window.FirstCallTime), Json.Time(row.Window.LastCallTime), row.Window.TimeZone, Json.Date(row.Window.StartDate),
+        Json.Date(row.Window.EndDate), row.Pacing,
+        new Retry(row.Retry.MaxAttempts, row.Retry.DelayMinutes, row.Retry.On),
         row.Status, row.StatusReason, row.TotalContacts, row.QueuedCount, row.InProgressCount,
         row.SuccessfulCount + row.FailedCount, row.SuccessfulCount, row.FailedCount, row.CancelledCount,
         Json.Utc(row.NextCallAt), Json.Utc(estimatedCompletionAt), Json.Utc(row.CreatedAt), Json.Utc(row.UpdatedAt), row.WindowZone, row.OptOutField);

@@ -25,7 +25,7 @@ public static class AnalyticsApi
         var campaign = await campaigns.GetForUserAsync(caller.UserId(), id);
         if (campaign is null) return Problems.NotFound($"No campaign {id}.");
         var figures = await analytics.FiguresAsync(id);
-        var zone = TimeZones.Find(campaign.TimeZone);
+        var zone = TimeZones.Find(campaign.Window.TimeZone);
 
         var hours = new int[24, 2];
         foreach (var (quarter, calls, successful) in figures.CallsByQuarterHour)

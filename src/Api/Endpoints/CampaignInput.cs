@@ -6,7 +6,7 @@ using CallCampaigns.Domain.Policy;
 using CallCampaigns.Domain.Scheduling;
 using CallCampaigns.Domain.Suppressions;
 using CallCampaigns.Grains.Abstractions;
-using CallCampaigns.Ledger.Campaigns;
+using Campaign = CallCampaigns.Domain.Campaigns.Campaign;
 
 namespace CallCampaigns.Api.Endpoints;
 
@@ -15,7 +15,7 @@ public static class CampaignInput
 {
     private const int MaxRetryDelayMinutes = 7 * 24 * 60;
 
-    public static (CampaignRow? Campaign, Dictionary<string, string[]> Errors) Read(
+    public static (Campaign? Campaign, Dictionary<string, string[]> Errors) Read(
         CreateCampaignRequest request, string userId, ApiDefaults defaults, IReadOnlyCollection<string> agentIds, DateTimeOffset now) =>
         Read(request, userId, defaults, agentIds, now, keptStartDate: null);
 
@@ -24,32 +24,32 @@ public static class CampaignInput
     /// fields stay as they are; an empty <c>endDate</c> removes the end date.
     /// </summary>
     public static (CampaignSettings? Settings, Dictionary<string, string[]> Errors) Edit(
-        UpdateCampaignRequest request, CampaignRow current, ApiDefaults defaults, IReadOnlyCollection<string> agentIds, DateTimeOffset now)
+        UpdateCampaignRequest request, Campaign current, ApiDefaults defaults, IReadOnlyCollection<string> agentIds, DateTimeOffset now)
     {
-        if (request.StartDate is { } startDate && startDate.Trim() != current.StartDate)
+        var window = current.Window;
+        var startDate = Json.Date(window.StartDate);
+        if (request.StartDate is { } asked && asked.Trim() != startDate)
         {
-            return (null, new() { ["startDate"] = [$"The start date cannot be changed once the campaign exists (it is {current.StartDate}): create a new campaign instead."] });
+            return (null, new() { ["startDate"] = [$"The start date cannot be changed once the campaign exists (it is {startDate}): create a new campaign instead."] });
         }
 
         var retry = request.Retry is null
-            ? new RetryRequest(current.RetryMaxAttempts, current.RetryDelayMinutes, current.Retry().On)
-            : request.Retry with { On = request.Retry.On ?? (request.Retry.MaxAttempts is null ? current.Retry().On : null) };
+            ? new RetryRequest(current.Retry.MaxAttempts, current.Retry.DelayMinutes, current.Retry.On)
+            : request.Retry with { On = request.Retry.On ?? (request.Retry.MaxAttempts is null ? current.Retry.On : null) };
         var merged = new CreateCampaignRequest(
             request.Name ?? current.Name, request.Description ?? current.Description, request.AgentId ?? current.AgentId,
             current.FromPhoneNumber, request.NextAction ?? current.NextAction,
-            request.FirstCallTime ?? current.FirstCallTime, request.LastCallTime ?? current.LastCallTime,
-            request.TimeZone ?? current.TimeZone, current.StartDate, request.EndDate ?? current.EndDate,
-            request.Pacing ?? current.Pacing, retry with { MaxAttempts = retry.MaxAttempts ?? current.RetryMaxAttempts }, null,
+            request.FirstCallTime ?? Json.Time(window.FirstCallTime), request.LastCallTime ?? Json.Time(window.LastCallTime),
+            request.TimeZone ?? window.TimeZone, startDate, request.EndDate ?? Json.Date(window.EndDate),
+            request.Pacing ?? current.Pacing, retry with { MaxAttempts = retry.MaxAttempts ?? current.Retry.MaxAttempts }, null,
             request.WindowZone ?? current.WindowZone, request.OptOutField ?? current.OptOutField);
         var unchangedAgent = request.AgentId is null ? [current.AgentId] : agentIds;
-        var (row, errors) = Read(merged, current.UserId, defaults, unchangedAgent, now, DateOnly.ParseExact(current.StartDate, "yyyy-MM-dd", CultureInfo.InvariantCulture));
+        var (row, errors) = Read(merged, current.UserId, defaults, unchangedAgent, now, window.StartDate);
         if (row is null) return (null, errors);
-        return (new CampaignSettings(
-            row.Name, row.Description, row.AgentId, row.NextAction, row.FirstCallTime, row.LastCallTime, row.TimeZone,
-            row.EndDate, row.Pacing, row.RetryMaxAttempts, row.RetryDelayMinutes, row.RetryOn, row.WindowZone, row.OptOutField), errors);
+        return (new CampaignSettings(row.Name, row.Description, row.AgentId, row.NextAction, row.Window, row.WindowZone, row.Pacing, row.Retry, row.OptOutField), errors);
     }
 
-    private static (CampaignRow? Campaign, Dictionary<string, string[]> Errors) Read(
+    private static (Campaign? Campaign, Dictionary<string, string[]> Errors) Read(
         CreateCampaignRequest request, string userId, ApiDefaults defaults, IReadOnlyCollection<string> agentIds, DateTimeOffset now,
         DateOnly? keptStartDate)
     {
@@ -113,8 +113,7 @@ public static class CampaignInput
 
         if (errors.Count > 0) return (null, errors);
 
-        var nowMs = now.ToUnixTimeMilliseconds();
-        return (new CampaignRow
+        return (new Campaign
         {
             UserId = userId,
             Name = string.IsNullOrWhiteSpace(request.Name) ? $"Campaign {now.UtcDateTime:MMM d, yyyy HH:mm}" : request.Name.Trim(),
@@ -122,20 +121,14 @@ public static class CampaignInput
             AgentId = request.AgentId!.Trim(),
             FromPhoneNumber = Clean(request.FromPhoneNumber),
             NextAction = Clean(request.NextAction),
-            FirstCallTime = first!.Value.ToString("HH:mm", CultureInfo.InvariantCulture),
-            LastCallTime = last!.Value.ToString("HH:mm", CultureInfo.InvariantCulture),
-            TimeZone = zone,
+            Window = new CallWindow(first!.Value, last!.Value, zone, start!.Value, end),
             WindowZone = windowZone,
             OptOutField = optOutField,
-            StartDate = start!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            EndDate = end?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             Pacing = pacing,
-            RetryMaxAttempts = maxAttempts,
-            RetryDelayMinutes = delay,
-            RetryOn = string.Join(',', on),
+            Retry = new RetryPolicy(maxAttempts, delay, on),
             Status = start > today ? CampaignStatus.Scheduled : CampaignStatus.Active,
-            CreatedAt = nowMs,
-            UpdatedAt = nowMs,
+            CreatedAt = now,
+            UpdatedAt = now,
         }, errors);
     }
 

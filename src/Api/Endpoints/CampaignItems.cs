@@ -9,10 +9,10 @@ namespace CallCampaigns.Api.Endpoints;
 public static class CampaignItems
 {
     /// <summary>Items for <paramref name="contacts"/> in the order given (their join order).</summary>
-    public static IReadOnlyList<NewQueueItem> Plan(CampaignRow campaign, IReadOnlyList<ContactRow> contacts, DateTimeOffset now)
+    public static IReadOnlyList<NewQueueItem> Plan(Campaign campaign, IReadOnlyList<ContactRow> contacts, DateTimeOffset now)
     {
         var facts = contacts.Select(c => PriorityFacts.Of(c.Name, c.Email, c.Company, c.SuccessfulCalls, c.NotConnectedCalls)).ToArray();
-        return QueuePlan.Plan(campaign.Pacing, campaign.Window(), facts, now)
+        return QueuePlan.Plan(campaign.Pacing, campaign.Window, facts, now)
             .Select((planned, i) => new NewQueueItem(contacts[i].Id, contacts[i].PhoneNumber, contacts[i].Name, planned.Priority, UnixMs.From(planned.NotBefore)))
             .ToList();
     }

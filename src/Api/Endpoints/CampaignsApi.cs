@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CallCampaigns.Api.Auth;
 using CallCampaigns.Api.Contracts;
+using Campaign = CallCampaigns.Api.Contracts.Campaign;
 using CallCampaigns.Api.Forecasts;
 using CallCampaigns.Bolna;
 using CallCampaigns.Domain;
@@ -85,7 +86,7 @@ public static class CampaignsApi
             : Problems.NotFound($"No campaign {id}.");
 
     /// <summary>The campaign with its estimated completion.</summary>
-    internal static async Task<Campaign> DescribeAsync(CampaignRow row, CampaignForecasts forecasts) =>
+    internal static async Task<Campaign> DescribeAsync(Domain.Campaigns.Campaign row, CampaignForecasts forecasts) =>
         Campaign.From(row, await forecasts.CompletionAsync(row));
 
     private static async Task<Results<Ok<Campaign>, ProblemHttpResult>> Move(
@@ -134,7 +135,7 @@ public static class CampaignsApi
         if (error is not null) return Problems.Invalid("contactIds", error);
 
         var now = time.GetUtcNow();
-        if (await campaigns.AddItemsAsync(id, campaign.UserId, CampaignItems.Plan(campaign, found, now), UnixMs.From(now)) is not { } added)
+        if (await campaigns.AddItemsAsync(id, campaign.UserId, CampaignItems.Plan(campaign, found, now), now) is not { } added)
         {
             return Problems.Conflict($"Campaign {id} ended meanwhile: it takes no more contacts.");
         }

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using CallCampaigns.Api.Auth;
 using CallCampaigns.Api.Contracts;
+using Campaign = CallCampaigns.Api.Contracts.Campaign;
 using CallCampaigns.Api.Imports;
 using CallCampaigns.Bolna;
 using CallCampaigns.Domain;

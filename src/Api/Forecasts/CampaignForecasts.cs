@@ -25,13 +25,13 @@ public sealed record ItemForecast(int Position, DateTimeOffset? EstimatedCallAt,
 public sealed class CampaignForecasts(ForecastStore store, CallingRuleBook rules, EngineClock time, IOptions<ApiDefaults> defaults)
 {
     /// <summary>When the campaign's last call should end; null when nothing is left, or it is paused or final.</summary>
-    public async Task<DateTimeOffset?> CompletionAsync(CampaignRow campaign)
+    public async Task<DateTimeOffset?> CompletionAsync(Campaign campaign)
     {
         if (campaign.Status is not (CampaignStatus.Active or CampaignStatus.Scheduled)) return null;
         if (campaign.QueuedCount == 0 && campaign.InProgressCount == 0) return null;
         var (inputs, slots, callLength) = await ReadAsync(campaign);
         return CompletionEstimate.Estimate(
-            campaign.QueuedCount, campaign.InProgressCount, slots, callLength, campaign.Window(), time.GetUtcNow(),
+            campaign.QueuedCount, campaign.InProgressCount, slots, callLength, campaign.Window, time.GetUtcNow(),
             UnixMs.ToTime(inputs.LastNotBefore));
     }
 
@@ -39,18 +39,18 @@ public sealed class CampaignForecasts(ForecastStore store, CallingRuleBook rules
     /// The forecast of each of the first <paramref name="count"/> queued items, by id, in dispatch order as at
     /// <paramref name="now"/> (the moment the listing was read at, so both agree on what is due).
     /// </summary>
-    public async Task<IReadOnlyDictionary<long, ItemForecast>> QueueAsync(CampaignRow campaign, int count, DateTimeOffset now)
+    public async Task<IReadOnlyDictionary<long, ItemForecast>> QueueAsync(Campaign campaign, int count, DateTimeOffset now)
     {
         var queued = await store.QueuedAsync(campaign.Id, UnixMs.From(now), count);
         if (queued.Count == 0) return new Dictionary<long, ItemForecast>();
         var (inputs, slots, callLength) = await ReadAsync(campaign);
-        var window = campaign.Window();
+        var window = campaign.Window;
         var waiting = new WaitingContext(campaign.Status, window, now, inputs.UserInUse, inputs.UserLimit, inputs.SystemInUse, inputs.SystemLimit);
         var running = campaign.Status is CampaignStatus.Active or CampaignStatus.Scheduled;
         // On each contact's clock the campaign's own window holds nobody: the gate reads it in each contact's zones.
         var slotWindow = campaign.OnContactsClock ? window with { FirstCallTime = TimeOnly.MinValue, LastCallTime = TimeOnly.MinValue } : window;
         var forecast = new QueueForecast(slotWindow, now, slots, callLength, inputs.InFlightSince.Select(UnixMs.ToTime));
-        var terms = campaign.Terms();
+        var terms = campaign.Terms;
         var callingRules = await rules.CurrentAsync();
         var result = new Dictionary<long, ItemForecast>(queued.Count);
         var due = 0;
@@ -73,7 +73,7 @@ public sealed class CampaignForecasts(ForecastStore store, CallingRuleBook rules
 
     private static string? ZoneOf(ContactClock clock) => clock.TimeZones.Count > 0 ? clock.TimeZones[0] : null;
 
-    private async Task<(ForecastInputs Inputs, double Slots, TimeSpan CallLength)> ReadAsync(CampaignRow campaign)
+    private async Task<(ForecastInputs Inputs, double Slots, TimeSpan CallLength)> ReadAsync(Campaign campaign)
     {
         var inputs = await store.InputsAsync(campaign.Id, campaign.UserId);
         var slots = SlotShare.ForCampaign(inputs.SystemLimit, inputs.WaitingUserLimits, inputs.UserLimit, inputs.UserCampaignsWaiting);

@@ -9,15 +9,6 @@ namespace CallCampaigns.Domain.Scheduling;
 /// </summary>
 public static class SpreadPlanner
 {
-    /// <summary>The not-before time of each of <paramref name="count"/> items, in dispatch order.</summary>
-    public static IReadOnlyList<DateTimeOffset> Plan(CallWindow window, int count, DateTimeOffset from)
-    {
-        var (begin, interval) = Layout(window, count, from);
-        var times = new DateTimeOffset[count];
-        for (var i = 0; i < count; i++) times[i] = begin + (interval * i);
-        return times;
-    }
-
     /// <summary>
     /// The first item's time and the gap between items (item i: <c>begin + i × interval</c>); when the window has
     /// no opening left every item gets <paramref name="from"/>.

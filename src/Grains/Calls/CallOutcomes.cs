@@ -19,14 +19,14 @@ public static class CallOutcomes
     private const string BalanceLow = "balance-low";
 
     /// <summary>The report's effects on <paramref name="attempt"/>, or null when it changes nothing (late, repeated, unknown status).</summary>
-    public static PlannedProgress? Plan(CampaignRow campaign, AttemptRow attempt, CallUpdate update, DateTimeOffset now, TimeSpan finalDataCheckAfter)
+    public static PlannedProgress? Plan(Campaign campaign, AttemptRow attempt, CallUpdate update, DateTimeOffset now, TimeSpan finalDataCheckAfter)
     {
         var state = new AttemptState(
             attempt.Status, attempt.StatusRank, UnixMs.ToTime(attempt.ProviderUpdatedAt), attempt.SawInProgress, attempt.LineEndedAt is not null);
         if (CallProgress.Decide(state, update) is not { } decision) return null;
 
         var isCurrent = attempt.ItemAttempts == attempt.Attempt;
-        var retryAllowed = CampaignStatus.IsRunning(campaign.Status) && campaign.Retry().AllowsRetry(attempt.Attempt, decision.Status);
+        var retryAllowed = CampaignStatus.IsRunning(campaign.Status) && campaign.Retry.AllowsRetry(attempt.Attempt, decision.Status);
         var itemTo = ItemProgress.NextStatus(attempt.ItemStatus, isCurrent, decision, retryAllowed);
         // Bolna placed no call for want of balance: the account's fault, not the contact's. The item goes back
         // uncounted, and the campaign pauses until the balance is topped up.
@@ -39,7 +39,7 @@ public static class CallOutcomes
         var contactDeleted = attempt.ContactId is null && itemTo is ItemStatus.Queued or ItemStatus.Failed;
         if (contactDeleted) itemTo = ItemStatus.Cancelled;
         DateTimeOffset? retryAt = itemTo == ItemStatus.Queued && !balanceLow && !stoppedForPause
-            ? (campaign.OnContactsClock ? now + TimeSpan.FromMinutes(campaign.RetryDelayMinutes) : campaign.Window().EarliestStartAtOrAfter(now + TimeSpan.FromMinutes(campaign.RetryDelayMinutes)) ?? now)
+            ? (campaign.OnContactsClock ? now + TimeSpan.FromMinutes(campaign.Retry.DelayMinutes) : campaign.Window.EarliestStartAtOrAfter(now + TimeSpan.FromMinutes(campaign.Retry.DelayMinutes)) ?? now)
             : null;
         var final = CallStatus.IsFinal(decision.Status);
 

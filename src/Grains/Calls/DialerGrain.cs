@@ -61,7 +61,7 @@ public sealed class DialerGrain(
         if (!check.LeaseHeld) return "its call slot is no longer held";
         if (campaign is null || campaign.Status != CampaignStatus.Active) return $"the campaign is {campaign?.Status ?? "gone"}";
         // On each contact's clock the gate has just read the window in the contact's zones, not the campaign's.
-        return campaign.OnContactsClock || campaign.Window().IsOpenAt(time.GetUtcNow()) ? null : "the campaign's calling window closed";
+        return campaign.OnContactsClock || campaign.Window.IsOpenAt(time.GetUtcNow()) ? null : "the campaign's calling window closed";
     }
 
     async Task IDialerGrain.Stop(IReadOnlyList<string> executionIds)

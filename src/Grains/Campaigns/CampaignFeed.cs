@@ -22,7 +22,7 @@ internal sealed class CampaignFeed(long campaignId, ILogger logger)
     public void Import(DateTimeOffset at, ImportProgress progress) =>
         Publish(new CampaignEvent(CampaignEvent.ImportKind, campaignId, at, Import: progress));
 
-    public void Campaign(DateTimeOffset at, CampaignRow campaign, DateTimeOffset? nextCallAt)
+    public void Campaign(DateTimeOffset at, Campaign campaign, DateTimeOffset? nextCallAt)
     {
         if (_observers.Count == 0) return;
         var change = new CampaignEvent(CampaignEvent.CampaignKind, campaignId, at, Status: campaign.Status, Counters: new CampaignCounters(

@@ -29,7 +29,7 @@ public sealed class CampaignGrain(
     private SlotAccount _slots = null!;
     private WakeSchedule _wake = null!;
     private DateTimeOffset _holdUntil; // the dialer asked the campaign to hold its dials (a rate limit)
-    private CampaignRow? _campaign;
+    private Campaign? _campaign;
 
     private long Id => this.GetPrimaryKeyLong();
 
@@ -80,7 +80,7 @@ public sealed class CampaignGrain(
     async Task ICampaignGrain.GiveUpCall(long itemId, int attempt, string outcome, string reason)
     {
         logger.LogWarning("Campaign {CampaignId} item {ItemId} given up ({Outcome}): {Reason}", Id, itemId, outcome, reason);
-        if (await queue.RecordDialRejectedAsync(Id, itemId, attempt, outcome, reason, UnixMs.From(Now))) _slots.Released(1);
+        if (await queue.RecordDialRejectedAsync(Id, itemId, attempt, outcome, reason, Now)) _slots.Released(1);
         await PumpAsync();
     }
 
@@ -109,35 +109,11 @@ public sealed class CampaignGrain(
         return Task.CompletedTask;
     }
 
-    async Task<LifecycleResult> ICampaignGrain.Pause()
-    {
-        var result = await MoveAsync(
-            status => status is CampaignStatus.Active or CampaignStatus.Scheduled, CampaignStatus.Paused, "only an active or scheduled campaign can be paused");
-        if (result.Done) await StopNotStartedCallsAsync();
-        return result;
-    }
+    Task<LifecycleResult> ICampaignGrain.Pause() => MoveAsync(LifecycleMove.Pause);
 
-    /// <summary>A resumed campaign is active, or scheduled again when its start date is still ahead.</summary>
-    Task<LifecycleResult> ICampaignGrain.Resume() => MoveAsync(
-        status => status == CampaignStatus.Paused,
-        campaign => campaign.Window().LocalDate(Now) < campaign.Window().StartDate ? CampaignStatus.Scheduled : CampaignStatus.Active,
-        "only a paused campaign can be resumed");
+    Task<LifecycleResult> ICampaignGrain.Resume() => MoveAsync(campaign => LifecycleMove.Resume(campaign, Now));
 
-    async Task<LifecycleResult> ICampaignGrain.Cancel()
-    {
-        var result = await MoveAsync(status => !CampaignStatus.IsFinal(status), CampaignStatus.Cancelled, "the campaign has already ended");
-        if (!result.Done) return result;
-        await queue.CancelQueuedAsync(Id, "campaign cancelled", UnixMs.From(Now));
-        await StopNotStartedCallsAsync();
-        return result;
-    }
-
-    /// <summary>Calls Bolna accepted but has not started (waiting in its queue) are stopped, so none starts after a pause or cancel.</summary>
-    private async Task StopNotStartedCallsAsync()
-    {
-        var waiting = await queue.NotStartedCallsAsync(Id);
-        if (waiting.Count > 0) await GrainFactory.GetGrain<IDialerGrain>(0).Stop(waiting);
-    }
+    Task<LifecycleResult> ICampaignGrain.Cancel() => MoveAsync(LifecycleMove.Cancel);
 
     async Task<LifecycleResult> ICampaignGrain.Edit(CampaignSettings settings)
     {
@@ -147,35 +123,38 @@ public sealed class CampaignGrain(
         }
 
         var now = Now;
-        var edited = Settings.Apply(campaign, settings, UnixMs.From(now));
-        var replan = Settings.ReschedulesQueue(campaign, edited) ? await ReplanAsync(edited, now) : null;
-        await campaigns.EditAsync(edited, replan, UnixMs.From(now));
+        var edited = Settings.Apply(campaign, settings, now);
+        var replan = Settings.ReschedulesQueue(campaign, edited)
+            ? new QueueReplan(QueuePlan.Spread(edited.Pacing, edited.Window, await campaigns.CountUntriedAsync(Id), now))
+            : null;
+        await campaigns.EditAsync(edited, replan);
         logger.LogInformation("Campaign {CampaignId} edited; queue re-planned: {Replanned}", Id, replan is not null);
         await PumpAsync();
         return LifecycleResult.Ok;
     }
 
-    private async Task<QueueReplan> ReplanAsync(CampaignRow edited, DateTimeOffset now)
+    /// <summary>
+    /// Moves the campaign as <paramref name="move"/> says. After a pause or cancel, the calls Bolna accepted but has
+    /// not started (waiting in its queue) are stopped, so none starts afterwards; a cancel also ends the queued items.
+    /// </summary>
+    private async Task<LifecycleResult> MoveAsync(Func<Campaign, LifecycleMove> move)
     {
-        if (edited.Pacing != Pacing.Spread) return new QueueReplan(null, 0);
-        var layout = QueuePlan.Spread(edited.Pacing, edited.Window(), await campaigns.CountUntriedAsync(Id), now)!.Value;
-        return new QueueReplan(UnixMs.From(layout.Begin), (long)layout.Interval.TotalMilliseconds);
-    }
-
-    private Task<LifecycleResult> MoveAsync(Func<string, bool> allowed, string to, string notAllowed) =>
-        MoveAsync(allowed, _ => to, notAllowed);
-
-    private async Task<LifecycleResult> MoveAsync(Func<string, bool> allowed, Func<CampaignRow, string> to, string notAllowed)
-    {
-        if (await CurrentAsync() is not { } campaign || !allowed(campaign.Status)) return LifecycleResult.NotAllowed(notAllowed);
-        var status = to(campaign);
-        await campaigns.SetStatusAsync(Id, status, null, UnixMs.From(Now));
+        if (await CurrentAsync() is not { } campaign) return LifecycleResult.NotAllowed("the campaign no longer exists");
+        var moved = move(campaign);
+        if (moved.To is not { } status) return LifecycleResult.NotAllowed(moved.NotAllowed!);
+        await campaigns.SetStatusAsync(Id, status, null, Now);
         logger.LogInformation("Campaign {CampaignId} is {Status}", Id, status);
+        if (status == CampaignStatus.Cancelled) await queue.CancelQueuedAsync(Id, "campaign cancelled", Now);
+        if (status is CampaignStatus.Paused or CampaignStatus.Cancelled && await queue.NotStartedCallsAsync(Id) is { Count: > 0 } waiting)
+        {
+            await GrainFactory.GetGrain<IDialerGrain>(0).Stop(waiting);
+        }
+
         await PumpAsync();
         return LifecycleResult.Ok;
     }
 
-    private async Task<CampaignRow?> CurrentAsync() => _campaign = await campaigns.GetAsync(Id);
+    private async Task<Campaign?> CurrentAsync() => _campaign = await campaigns.GetAsync(Id);
 
     private Task PumpAsync() => PumpAsync(reassert: false);
 
@@ -184,9 +163,9 @@ public sealed class CampaignGrain(
         _slots.StartPump(reassert);
         var campaign = await CurrentAsync();
         var now = Now;
-        if (campaign is not null && campaign.Status == CampaignStatus.Scheduled && campaign.Window().LocalDate(now) >= campaign.Window().StartDate)
+        if (campaign is not null && campaign.Status == CampaignStatus.Scheduled && campaign.Window.LocalDate(now) >= campaign.Window.StartDate)
         {
-            await campaigns.SetStatusAsync(Id, CampaignStatus.Active, null, UnixMs.From(now));
+            await campaigns.SetStatusAsync(Id, CampaignStatus.Active, null, now);
             campaign = await CurrentAsync();
         }
 
@@ -197,10 +176,10 @@ public sealed class CampaignGrain(
             return;
         }
 
-        var window = campaign.Window();
-        if (campaign.LastWindow().HasEndedAt(now))
+        var window = campaign.Window;
+        if (campaign.LastWindow.HasEndedAt(now))
         {
-            await queue.CancelQueuedAsync(Id, "campaign ended", UnixMs.From(now));
+            await queue.CancelQueuedAsync(Id, "campaign ended", now);
             await _slots.SettleAsync(campaign.UserId, 0);
             await _wake.ArrangeAsync(await CompleteIfDoneAsync(), null);
             return;
@@ -227,10 +206,10 @@ public sealed class CampaignGrain(
         var dispatch = campaign.QueuedCount > 0 ? await dispatcher.DialDueAsync(campaign, now, _slots, _feed) : default;
         if (campaign.QueuedCount == 0) await _slots.SettleAsync(campaign.UserId, 0);
         var current = dispatch.Moved || campaign is { QueuedCount: 0, InProgressCount: 0 } ? await CompleteIfDoneAsync() : campaign;
-        var next = campaign.QueuedCount > 0 && await queue.NextNotBeforeAsync(Id, UnixMs.From(now)) is { } ms
-            ? campaign.OnContactsClock ? UnixMs.ToTime(ms) : window.EarliestStartAtOrAfter(UnixMs.ToTime(ms))
+        var next = campaign.QueuedCount > 0 && await queue.NextNotBeforeAsync(Id, now) is { } ms
+            ? campaign.OnContactsClock ? ms : window.EarliestStartAtOrAfter(ms)
             : null;
-        if (campaign.QueuedCount > 0 && await holds.EarliestOpeningAsync(Id) is { } opening) next = Earliest(next, UnixMs.ToTime(opening));
+        if (campaign.QueuedCount > 0 && await holds.EarliestOpeningAsync(Id) is { } opening) next = Earliest(next, opening);
         if (dispatch.GateWake is { } held) next = Earliest(next, held);
         // Calls waiting only for a slot are next "now": the slot's release wakes the campaign, not a timer.
         await _wake.ArrangeAsync(current, next, nextCallAt: _slots.Waiting ? now : next);
@@ -239,10 +218,10 @@ public sealed class CampaignGrain(
     private static DateTimeOffset Earliest(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
 
     /// <summary>Completes an active campaign whose every item is final; returns the campaign as it now stands.</summary>
-    private async Task<CampaignRow?> CompleteIfDoneAsync()
+    private async Task<Campaign?> CompleteIfDoneAsync()
     {
         if (await CurrentAsync() is not { Status: CampaignStatus.Active, QueuedCount: 0, InProgressCount: 0 }) return _campaign;
-        if (await campaigns.CompleteIfDoneAsync(Id, UnixMs.From(Now))) logger.LogInformation("Campaign {CampaignId} completed", Id);
+        if (await campaigns.CompleteIfDoneAsync(Id, Now)) logger.LogInformation("Campaign {CampaignId} completed", Id);
         return await CurrentAsync();
     }
 }

@@ -22,7 +22,7 @@ public sealed record DialEffect(int Released, DateTimeOffset? HoldUntil = null)
 public sealed class DialAnswers(
     QueueStore queue, CampaignStore campaigns, CallApplier applier, EngineClock time, IOptions<EngineOptions> options, ILogger<DialAnswers> logger)
 {
-    public async Task<DialEffect> AnsweredAsync(CampaignRow campaign, DialRequest request, DialResult result)
+    public async Task<DialEffect> AnsweredAsync(Campaign campaign, DialRequest request, DialResult result)
     {
         var now = time.GetUtcNow();
         var at = UnixMs.From(now);
@@ -38,12 +38,12 @@ public sealed class DialAnswers(
                 if (inRow >= options.Value.PauseAfterDialErrors)
                 {
                     // So many refusals in a row are not the contacts' fault: this one goes back, and the campaign waits for a fix.
-                    return await PauseAsync(campaign, request, $"{inRow} dials in a row were refused; the last: {result.Reason}", at);
+                    return await PauseAsync(campaign, request, $"{inRow} dials in a row were refused; the last: {result.Reason}", now);
                 }
 
-                return new DialEffect(await queue.RecordDialRejectedAsync(campaign.Id, request.ItemId, request.Attempt, "dial-rejected", result.Reason ?? "rejected", at) ? 1 : 0);
+                return new DialEffect(await queue.RecordDialRejectedAsync(campaign.Id, request.ItemId, request.Attempt, "dial-rejected", result.Reason ?? "rejected", now) ? 1 : 0);
             case DialOutcome.CampaignRefused:
-                return await PauseAsync(campaign, request, result.Reason ?? "Bolna refused the campaign's dials", at);
+                return await PauseAsync(campaign, request, result.Reason ?? "Bolna refused the campaign's dials", now);
             case DialOutcome.RateLimited:
                 // No call was placed: the item keeps its place, and the whole campaign waits before dialling again.
                 var until = now + (result.RetryAfter ?? options.Value.RateLimitBackoff);
@@ -95,10 +95,10 @@ public sealed class DialAnswers(
         logger.LogWarning("Campaign {CampaignId} item {ItemId}: call {ExecutionId} is another item's; not adopted", campaignId, itemId, executionId);
     }
 
-    private async Task<DialEffect> PauseAsync(CampaignRow campaign, DialRequest request, string reason, long at)
+    private async Task<DialEffect> PauseAsync(Campaign campaign, DialRequest request, string reason, DateTimeOffset at)
     {
         logger.LogError("Campaign {CampaignId} paused: {Reason}", campaign.Id, reason);
-        var released = await queue.ReturnToQueueAsync(campaign.Id, request.ItemId, request.Attempt, null, at) ? 1 : 0;
+        var released = await queue.ReturnToQueueAsync(campaign.Id, request.ItemId, request.Attempt, null, UnixMs.From(at)) ? 1 : 0;
         if (campaign.Status is CampaignStatus.Active or CampaignStatus.Scheduled)
         {
             await campaigns.SetStatusAsync(campaign.Id, CampaignStatus.Paused, reason, at);

@@ -8,7 +8,7 @@ namespace CallCampaigns.Grains.Campaigns;
 /// <summary>The one place that builds what the agent is told about the person it calls.</summary>
 internal static class DialRequests
 {
-    public static DialRequest For(CampaignRow campaign, ClaimedItem item)
+    public static DialRequest For(Campaign campaign, ClaimedItem item)
     {
         var userData = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in CustomFields(item.CustomFields)) userData[key] = value;

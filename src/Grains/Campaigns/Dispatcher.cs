@@ -21,7 +21,7 @@ public sealed class Dispatcher(
 {
     private const int Rounds = 8;
 
-    internal async Task<DispatchResult> DialDueAsync(CampaignRow campaign, DateTimeOffset now, SlotAccount slots, CampaignFeed feed)
+    internal async Task<DispatchResult> DialDueAsync(Campaign campaign, DateTimeOffset now, SlotAccount slots, CampaignFeed feed)
     {
         var moved = false;
         DateTimeOffset? gateWake = null;

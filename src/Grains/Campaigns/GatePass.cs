@@ -36,19 +36,19 @@ internal sealed class GatePass
     private readonly List<(long ItemId, long Until)> _holds = [];
 
     /// <summary>
-    /// Before a dispatch's passes (once: the campaign's <see cref="CampaignRow.HoldsKey"/> is read with it): drops the
+    /// Before a dispatch's passes (once: the campaign's <see cref="Campaign.HoldsKey"/> is read with it): drops the
     /// holds when the window or the rules changed, and frees those whose opening has come.
     /// </summary>
-    public static Task RefreshHoldsAsync(HoldStore holds, CampaignRow campaign, IReadOnlyList<CallingRule> rules, DateTimeOffset now) =>
+    public static Task RefreshHoldsAsync(HoldStore holds, Campaign campaign, IReadOnlyList<CallingRule> rules, DateTimeOffset now) =>
         holds.RefreshAsync(campaign.Id, HoldsKey(campaign, rules), campaign.HoldsKey, UnixMs.From(now));
 
     public static async Task<GatePass> ReadAsync(
-        QueueStore queue, HoldStore holds, CampaignRow campaign, IReadOnlyList<CallingRule> rules, DateTimeOffset now, int wanted)
+        QueueStore queue, HoldStore holds, Campaign campaign, IReadOnlyList<CallingRule> rules, DateTimeOffset now, int wanted)
     {
         var pass = new GatePass();
         if (wanted <= 0) return pass;
         var nowMs = UnixMs.From(now);
-        var terms = campaign.Terms();
+        var terms = campaign.Terms;
         int? afterPriority = null;
         long afterPosition = 0;
         var scanned = 0;
@@ -94,9 +94,9 @@ internal sealed class GatePass
     /// What a campaign's holds depend on besides the contacts: its window (and whose clock it is read on) and the
     /// calling rules. A change to either drops the holds.
     /// </summary>
-    private static string HoldsKey(CampaignRow campaign, IReadOnlyList<CallingRule> rules)
+    private static string HoldsKey(Campaign campaign, IReadOnlyList<CallingRule> rules)
     {
-        var terms = JsonSerializer.SerializeToUtf8Bytes(new { window = campaign.Window(), zone = campaign.WindowZone, rules });
+        var terms = JsonSerializer.SerializeToUtf8Bytes(new { window = campaign.Window, zone = campaign.WindowZone, rules });
         return Convert.ToHexString(SHA256.HashData(terms), 0, 16);
     }
 }

@@ -25,16 +25,12 @@ internal sealed class WakeSchedule(long campaignId, IGrainBase grain, Func<Task>
     /// <param name="next">When to look again; null for no timer (a change or a released slot wakes it).</param>
     /// <param name="nextCallAt">What the campaign shows as its next call, when not <paramref name="next"/>.</param>
     /// <param name="windowOpens">The window's next opening while it is closed: the reminder is due then.</param>
-    public async Task ArrangeAsync(CampaignRow? campaign, DateTimeOffset? next, DateTimeOffset? nextCallAt = null, DateTimeOffset? windowOpens = null)
+    public async Task ArrangeAsync(Campaign? campaign, DateTimeOffset? next, DateTimeOffset? nextCallAt = null, DateTimeOffset? windowOpens = null)
     {
         var running = campaign is not null && !CampaignStatus.IsFinal(campaign.Status);
-        var nextCall = campaign is { Status: CampaignStatus.Active or CampaignStatus.Scheduled } ? UnixMs.From(nextCallAt ?? next) : null;
-        if (campaign is not null && campaign.NextCallAt != nextCall && Math.Abs((campaign.NextCallAt ?? 0) - (nextCall ?? 0)) >= 1000)
-        {
-            await campaigns.SetNextCallAtAsync(campaignId, nextCall);
-        }
-
-        if (campaign is not null) feed.Campaign(Now, campaign, UnixMs.ToTime(nextCall));
+        var nextCall = campaign is { Status: CampaignStatus.Active or CampaignStatus.Scheduled } ? nextCallAt ?? next : null;
+        if (campaign is not null && Moved(campaign.NextCallAt, nextCall)) await campaigns.SetNextCallAtAsync(campaignId, nextCall);
+        if (campaign is not null) feed.Campaign(Now, campaign, nextCall);
 
         if (next is { } at && running)
         {
@@ -57,4 +53,8 @@ internal sealed class WakeSchedule(long campaignId, IGrainBase grain, Func<Task>
         _reminderDue = windowOpens;
         _reminderStepEnds = step < dueIn ? Now + step : null; // a far opening: the reminder is armed again once this step is over
     }
+
+    /// <summary>The next call shown moved by a second or more (or appeared, or went): worth a write.</summary>
+    private static bool Moved(DateTimeOffset? shown, DateTimeOffset? now) =>
+        shown is null != now is null || (shown is { } a && now is { } b && (a - b).Duration() >= TimeSpan.FromSeconds(1));
 }

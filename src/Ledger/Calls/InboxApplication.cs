@@ -1,4 +1,5 @@
 using System.Data.Common;
+using CallCampaigns.Domain.Campaigns;
 using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Queue;
@@ -40,9 +41,9 @@ public sealed class InboxApplication : IAsyncDisposable
     /// The campaign read again and locked until commit: a lifecycle move (cancel, pause) waits, so a decision that
     /// depends on the campaign's status (a retry) cannot be overtaken by it.
     /// </summary>
-    public async Task<CampaignRow?> LockCampaignAsync(CampaignRow campaign) => _database.Dialect == LedgerDialect.Postgres
-        ? await _connection.QuerySingleOrDefaultAsync<CampaignRow>(
-            "SELECT * FROM campaigns WHERE id = @Id FOR NO KEY UPDATE", new { campaign.Id }, _transaction)
+    public async Task<Campaign?> LockCampaignAsync(Campaign campaign) => _database.Dialect == LedgerDialect.Postgres
+        ? (await _connection.QuerySingleOrDefaultAsync<CampaignRecord>(
+            "SELECT * FROM campaigns WHERE id = @Id FOR NO KEY UPDATE", new { campaign.Id }, _transaction))?.ToCampaign()
         : campaign;
 
     /// <summary>Writes one report's effects; true when it released the call's slot.</summary>

@@ -24,7 +24,7 @@ public sealed class PendingDelivery
 /// One execution's pending deliveries, oldest first, with our call of that execution and its campaign (null while
 /// the dial's answer is not recorded, or when it is none of ours).
 /// </summary>
-public sealed record PendingExecution(string ExecutionId, AttemptRow? Attempt, Campaigns.CampaignRow? Campaign, IReadOnlyList<PendingDelivery> Deliveries);
+public sealed record PendingExecution(string ExecutionId, AttemptRow? Attempt, Domain.Campaigns.Campaign? Campaign, IReadOnlyList<PendingDelivery> Deliveries);
 
 /// <summary>A delivery that failed to apply too often, set aside with its last error.</summary>
 public sealed class SetAsideDelivery
@@ -119,7 +119,7 @@ public sealed class InboxStore(LedgerDatabase database)
                 """,
                 new { ids, limit }, transaction);
             var attempts = (await results.ReadAsync<AttemptRow>()).ToDictionary(a => a.ExecutionId, StringComparer.Ordinal);
-            var campaigns = (await results.ReadAsync<Campaigns.CampaignRow>()).ToDictionary(c => c.Id);
+            var campaigns = (await results.ReadAsync<Campaigns.CampaignRecord>()).Select(c => c.ToCampaign()).ToDictionary(c => c.Id);
             var deliveries = (await results.ReadAsync<PendingDelivery>()).AsList();
             var executions = deliveries.GroupBy(d => d.ExecutionId, StringComparer.Ordinal).Select(group =>
             {

@@ -8,8 +8,7 @@ namespace CallCampaigns.Ledger.Campaigns;
 /// <summary>Campaign definitions, their status and counters, and the items joining them.</summary>
 public sealed class CampaignStore(LedgerDatabase database)
 {
-    /// <summary>Inserts a campaign row (parameters: a <see cref="CampaignRow"/>) and returns its id.</summary>
-    internal const string InsertSql = """
+    private const string InsertSql = """
         INSERT INTO campaigns (user_id, name, description, agent_id, from_phone_number, next_action,
             first_call_time, last_call_time, time_zone, window_zone, start_date, end_date, pacing,
             retry_max_attempts, retry_delay_minutes, retry_on, status, status_reason, opt_out_field, created_at, updated_at)
@@ -20,23 +19,29 @@ public sealed class CampaignStore(LedgerDatabase database)
         """;
 
     /// <summary>Writes a campaign and its first items in one transaction; returns the campaign's id.</summary>
-    public async Task<long> CreateAsync(CampaignRow campaign, IReadOnlyList<NewQueueItem> items)
+    public async Task<long> CreateAsync(Campaign campaign, IReadOnlyList<NewQueueItem> items)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var id = await connection.ExecuteScalarAsync<long>(InsertSql, campaign, transaction);
-        await AddItemsAsync(connection, transaction, id, campaign.UserId, items, campaign.CreatedAt);
+        var id = await InsertAsync(connection, campaign, transaction);
+        await AddItemsAsync(connection, transaction, id, campaign.UserId, items, UnixMs.From(campaign.CreatedAt));
         await transaction.CommitAsync();
         return id;
     }
+
+    /// <summary>Inserts a campaign's row and returns its id.</summary>
+    internal static Task<long> InsertAsync(
+        System.Data.Common.DbConnection connection, Campaign campaign, System.Data.Common.DbTransaction transaction, int? timeoutSeconds = null) =>
+        connection.ExecuteScalarAsync<long>(InsertSql, CampaignRecord.From(campaign), transaction, timeoutSeconds);
 
     /// <summary>
     /// Adds items at the end of the join order, skipping contacts already in the campaign; returns how many joined, or
     /// null when the campaign has ended (completed or cancelled meanwhile): then nothing is added, and nobody is left
     /// queued in a campaign that will never call them.
     /// </summary>
-    public async Task<int?> AddItemsAsync(long campaignId, string userId, IReadOnlyList<NewQueueItem> items, long now)
+    public async Task<int?> AddItemsAsync(long campaignId, string userId, IReadOnlyList<NewQueueItem> items, DateTimeOffset at)
     {
+        var now = UnixMs.From(at);
         await using var connection = await database.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var lockRow = database.Dialect == LedgerDialect.Postgres ? "FOR UPDATE" : "";
@@ -49,8 +54,9 @@ public sealed class CampaignStore(LedgerDatabase database)
     }
 
     /// <summary>Completes an active campaign only if every item is final at that moment (so contacts joining meanwhile are still called); true when it did.</summary>
-    public async Task<bool> CompleteIfDoneAsync(long id, long now)
+    public async Task<bool> CompleteIfDoneAsync(long id, DateTimeOffset at)
     {
+        var now = UnixMs.From(at);
         await using var connection = await database.OpenAsync();
         return await connection.ExecuteAsync(
             """
@@ -97,21 +103,21 @@ public sealed class CampaignStore(LedgerDatabase database)
     }
 
     /// <summary>A campaign by id, whoever owns it (for the grains).</summary>
-    public async Task<CampaignRow?> GetAsync(long id)
+    public async Task<Campaign?> GetAsync(long id)
     {
         await using var connection = await database.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<CampaignRow>("SELECT * FROM campaigns WHERE id = @id", new { id });
+        return (await connection.QuerySingleOrDefaultAsync<CampaignRecord>("SELECT * FROM campaigns WHERE id = @id", new { id }))?.ToCampaign();
     }
 
     /// <summary>A campaign by id when <paramref name="userId"/> owns it.</summary>
-    public async Task<CampaignRow?> GetForUserAsync(string userId, long id)
+    public async Task<Campaign?> GetForUserAsync(string userId, long id)
     {
         await using var connection = await database.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<CampaignRow>(
-            "SELECT * FROM campaigns WHERE id = @id AND user_id = @userId", new { id, userId });
+        return (await connection.QuerySingleOrDefaultAsync<CampaignRecord>(
+            "SELECT * FROM campaigns WHERE id = @id AND user_id = @userId", new { id, userId }))?.ToCampaign();
     }
 
-    public async Task<(IReadOnlyList<CampaignRow> Items, int Total, CampaignStatusCounts Counts)> ListAsync(
+    public async Task<(IReadOnlyList<Campaign> Items, int Total, CampaignStatusCounts Counts)> ListAsync(
         string userId, string? status, int page, int pageSize)
     {
         var offset = (page - 1) * pageSize;
@@ -120,11 +126,11 @@ public sealed class CampaignStore(LedgerDatabase database)
         var counts = (await connection.QueryAsync<(string Status, long Count)>(
             "SELECT status, count(*) FROM campaigns WHERE user_id = @userId GROUP BY status", new { userId }))
             .ToDictionary(row => row.Status, row => (int)row.Count);
-        var items = await connection.QueryAsync<CampaignRow>(
+        var items = await connection.QueryAsync<CampaignRecord>(
             $"SELECT * FROM campaigns WHERE {filter} ORDER BY id DESC LIMIT @pageSize OFFSET @offset",
             new { userId, status, pageSize, offset });
         var total = status is null ? counts.Values.Sum() : counts.GetValueOrDefault(status);
-        return (items.AsList(), total, new CampaignStatusCounts(
+        return (items.Select(record => record.ToCampaign()).ToList(), total, new CampaignStatusCounts(
             counts.GetValueOrDefault(CampaignStatus.Scheduled), counts.GetValueOrDefault(CampaignStatus.Active),
             counts.GetValueOrDefault(CampaignStatus.Paused), counts.GetValueOrDefault(CampaignStatus.Completed),
             counts.GetValueOrDefault(CampaignStatus.Cancelled)));
@@ -138,8 +144,9 @@ public sealed class CampaignStore(LedgerDatabase database)
             "SELECT id FROM campaigns WHERE status IN ('scheduled', 'active') ORDER BY id")).AsList();
     }
 
-    public async Task SetStatusAsync(long id, string status, string? reason, long now)
+    public async Task SetStatusAsync(long id, string status, string? reason, DateTimeOffset at)
     {
+        var now = UnixMs.From(at);
         var ended = CampaignStatus.IsFinal(status) ? now : (long?)null;
         await using var connection = await database.OpenAsync();
         await connection.ExecuteAsync(
@@ -166,8 +173,10 @@ public sealed class CampaignStore(LedgerDatabase database)
     /// Writes a campaign's editable settings and, when <paramref name="replan"/> is given, re-plans its queued items
     /// that have not been tried yet (retries keep their delay), in one transaction.
     /// </summary>
-    public async Task EditAsync(CampaignRow settings, QueueReplan? replan, long now)
+    public async Task EditAsync(Campaign edited, QueueReplan? replan)
     {
+        var settings = CampaignRecord.From(edited);
+        var now = settings.UpdatedAt;
         await using var connection = await database.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync(
@@ -180,14 +189,15 @@ public sealed class CampaignStore(LedgerDatabase database)
             WHERE id = @Id
             """,
             settings, transaction);
-        if (replan is { BeginAt: null })
+        if (replan is { Spread: null })
         {
             await connection.ExecuteAsync(
                 "UPDATE queue_items SET scheduled_for = NULL, updated_at = @now WHERE campaign_id = @id AND status = 'queued' AND attempts = 0",
                 new { id = settings.Id, now }, transaction);
         }
-        else if (replan is { BeginAt: { } begin, IntervalMs: var interval })
+        else if (replan is { Spread: { } layout })
         {
+            var (begin, interval) = (UnixMs.From(layout.Begin), (long)layout.Interval.TotalMilliseconds);
             await connection.ExecuteAsync(
                 $"""
                 UPDATE queue_items SET scheduled_for = @begin + (planned.rn - 1) * @interval, updated_at = @now
@@ -216,8 +226,9 @@ public sealed class CampaignStore(LedgerDatabase database)
         await connection.ExecuteAsync("DELETE FROM campaigns WHERE id = @id", new { id });
     }
 
-    public async Task SetNextCallAtAsync(long id, long? nextCallAt)
+    public async Task SetNextCallAtAsync(long id, DateTimeOffset? at)
     {
+        var nextCallAt = UnixMs.From(at);
         await using var connection = await database.OpenAsync();
         await connection.ExecuteAsync("UPDATE campaigns SET next_call_at = @nextCallAt WHERE id = @id", new { id, nextCallAt });
     }

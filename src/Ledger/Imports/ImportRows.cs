@@ -26,7 +26,7 @@ public sealed class ImportErrorRow
 }
 
 /// <summary>Where an import goes: a campaign that exists (<see cref="CampaignId"/>), or the one the file builds, created when the import joins.</summary>
-public sealed record ImportTarget(long? CampaignId, Campaigns.CampaignRow Campaign);
+public sealed record ImportTarget(long? CampaignId, Domain.Campaigns.Campaign Campaign);
 
 /// <summary>The rows read so far, and those of them that were skipped as duplicates or failed.</summary>
 public readonly record struct ImportCounts(int TotalRows, int SkippedDuplicates, int Failed);

@@ -112,7 +112,7 @@ public sealed class ImportSession : IAsyncDisposable
         var transaction = _transaction ?? ((SqliteConnection)_connection).BeginTransaction(deferred: false);
         try
         {
-            var campaignId = target.CampaignId ?? await _connection.ExecuteScalarAsync<long>(CampaignStore.InsertSql, target.Campaign, transaction, JoinTimeoutSeconds);
+            var campaignId = target.CampaignId ?? await CampaignStore.InsertAsync(_connection, target.Campaign, transaction, JoinTimeoutSeconds);
             var args = new JoinArguments(_importId, _userId, campaignId, UnixMs.From(_now));
             var alreadyIn = target.CampaignId is null ? 0 : await SetAsideAlreadyInCampaignAsync(args, transaction);
             var joining = await _connection.ExecuteScalarAsync<int>("SELECT count(*) FROM import_rows", transaction: transaction, commandTimeout: JoinTimeoutSeconds);
@@ -224,9 +224,9 @@ public sealed class ImportSession : IAsyncDisposable
     /// Adds the staged rows to the campaign in file order, with their contact's priority; with spread pacing each gets
     /// its not-before time by its place in dispatch order (priority descending, then file order).
     /// </summary>
-    private async Task<int> AddItemsAsync(JoinArguments args, CampaignRow campaign, int joining, DbTransaction transaction)
+    private async Task<int> AddItemsAsync(JoinArguments args, Campaign campaign, int joining, DbTransaction transaction)
     {
-        var layout = QueuePlan.Spread(campaign.Pacing, campaign.Window(), joining, _now);
+        var layout = QueuePlan.Spread(campaign.Pacing, campaign.Window, joining, _now);
         var notBefore = layout is null
             ? "NULL"
             : $"@Begin + (@IntervalTicks * (ROW_NUMBER() OVER (ORDER BY {DispatchOrder.Of("j", "row_number")}) - 1)) / 10000";

@@ -74,11 +74,11 @@ public sealed class HoldStore(LedgerDatabase database)
     }
 
     /// <summary>The earliest opening among the campaign's held items.</summary>
-    public async Task<long?> EarliestOpeningAsync(long campaignId)
+    public async Task<DateTimeOffset?> EarliestOpeningAsync(long campaignId)
     {
         await using var connection = await database.OpenAsync();
-        return await connection.ExecuteScalarAsync<long?>(
+        return UnixMs.ToTime(await connection.ExecuteScalarAsync<long?>(
             "SELECT min(held_until) FROM queue_items WHERE campaign_id = @campaignId AND status = 'queued' AND held_until > 0",
-            new { campaignId });
+            new { campaignId }));
     }
 }

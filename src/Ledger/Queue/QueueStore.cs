@@ -64,12 +64,12 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
     }
 
     /// <summary>The earliest not-before time among queued items that are not yet due.</summary>
-    public async Task<long?> NextNotBeforeAsync(long campaignId, long now)
+    public async Task<DateTimeOffset?> NextNotBeforeAsync(long campaignId, DateTimeOffset at)
     {
         await using var connection = await database.OpenAsync();
-        return await connection.ExecuteScalarAsync<long?>(
+        return UnixMs.ToTime(await connection.ExecuteScalarAsync<long?>(
             "SELECT min(scheduled_for) FROM queue_items WHERE campaign_id = @campaignId AND status = 'queued' AND scheduled_for IS NOT NULL AND scheduled_for > @now",
-            new { campaignId, now });
+            new { campaignId, now = UnixMs.From(at) }));
     }
 
     /// <summary>
@@ -265,7 +265,7 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
     /// What decides, just before a dial is sent, whether it still may be: the item's state and its slot, and its
     /// campaign, in one round trip.
     /// </summary>
-    public async Task<(DialCheck? Item, Campaigns.CampaignRow? Campaign)> DialCheckAsync(long itemId, int attempt)
+    public async Task<(DialCheck? Item, Domain.Campaigns.Campaign? Campaign)> DialCheckAsync(long itemId, int attempt)
     {
         await using var connection = await database.OpenAsync();
         await using var results = await connection.QueryMultipleAsync(
@@ -276,7 +276,7 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
             SELECT c.* FROM campaigns c JOIN queue_items q ON q.campaign_id = c.id WHERE q.id = @itemId
             """,
             new { itemId, attempt });
-        return (await results.ReadSingleOrDefaultAsync<DialCheck>(), await results.ReadSingleOrDefaultAsync<Campaigns.CampaignRow>());
+        return (await results.ReadSingleOrDefaultAsync<DialCheck>(), (await results.ReadSingleOrDefaultAsync<Campaigns.CampaignRecord>())?.ToCampaign());
     }
 
     /// <summary>Calls of a campaign that Bolna has accepted but not started yet (queued or scheduled there): they can still be stopped.</summary>
@@ -358,8 +358,9 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
     /// A dial Bolna refused, or a call given up: the item fails with the reason and its slot is released, in one
     /// transaction.
     /// </summary>
-    public async Task<bool> RecordDialRejectedAsync(long campaignId, long itemId, int attempt, string outcome, string reason, long now)
+    public async Task<bool> RecordDialRejectedAsync(long campaignId, long itemId, int attempt, string outcome, string reason, DateTimeOffset at)
     {
+        var now = UnixMs.From(at);
         await using var connection = await database.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var moved = await connection.ExecuteAsync(
@@ -401,8 +402,9 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
     }
 
     /// <summary>Cancels every queued item of a campaign with a reason; returns how many.</summary>
-    public async Task<int> CancelQueuedAsync(long campaignId, string reason, long now)
+    public async Task<int> CancelQueuedAsync(long campaignId, string reason, DateTimeOffset at)
     {
+        var now = UnixMs.From(at);
         await using var connection = await database.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var cancelled = await connection.ExecuteAsync(

@@ -128,21 +128,17 @@ public sealed class SlotInvariantChaosTests(PostgresFixture postgres) : IAsyncLi
 
     public async ValueTask DisposeAsync() => await _bolna.DisposeAsync();
 
-    private static CampaignRow Campaign(string userId, bool retry, long now) => new()
+    private static Campaign Campaign(string userId, bool retry, long now) => new()
     {
         UserId = userId,
         Name = $"{userId} campaign",
         AgentId = FakeBolna.AgentId,
-        FirstCallTime = "00:00",
-        LastCallTime = "00:00",
-        TimeZone = "UTC",
-        StartDate = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        Window = new Domain.Scheduling.CallWindow(TimeOnly.MinValue, TimeOnly.MinValue, "UTC", DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-1)), null),
         Pacing = Pacing.Asap,
-        RetryMaxAttempts = retry ? 2 : 1,
-        RetryOn = retry ? "busy,no-answer,failed" : "",
+        Retry = retry ? new RetryPolicy(2, 0, RetryPolicy.RetryableOutcomes) : RetryPolicy.None,
         Status = CampaignStatus.Active,
-        CreatedAt = now,
-        UpdatedAt = now,
+        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(now),
+        UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(now),
     };
 
     private static async Task<int> FinalItemsAsync(LedgerDatabase ledger)

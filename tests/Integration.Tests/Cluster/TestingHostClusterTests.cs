@@ -82,19 +82,16 @@ public sealed class TestingHostClusterTests(PostgresFixture postgres) : IAsyncLi
 
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    private static CampaignRow Campaign(string userId) => new()
+    private static Campaign Campaign(string userId) => new()
     {
         UserId = userId,
         Name = "TestingHost campaign",
         AgentId = FakeBolna.AgentId,
-        FirstCallTime = "00:00",
-        LastCallTime = "00:00",
-        TimeZone = "UTC",
-        StartDate = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        Window = new Domain.Scheduling.CallWindow(TimeOnly.MinValue, TimeOnly.MinValue, "UTC", DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-1)), null),
         Pacing = Pacing.Asap,
         Status = CampaignStatus.Active,
-        CreatedAt = Now,
-        UpdatedAt = Now,
+        CreatedAt = DateTimeOffset.UtcNow,
+        UpdatedAt = DateTimeOffset.UtcNow,
     };
 
     private static async Task<IReadOnlyList<NewQueueItem>> ContactsAsync(ContactStore contacts, string userId, int count)
