@@ -88,6 +88,8 @@ public static class DispatchSimulation
         /// <summary>Campaigns that have told their user they want a slot, as a campaign grain does when it has due items.</summary>
         private readonly HashSet<long> _asking = [];
         private long _placed;
+        /// <summary>Campaigns oldest first: the order in which wake-ups that come together are taken.</summary>
+        private readonly long[] _wakeOrder;
         private readonly Dictionary<string, int> _inFlight = [];
         private readonly Dictionary<long, DateTimeOffset> _starts = [];
         private int _systemInFlight;
@@ -121,19 +123,16 @@ public static class DispatchSimulation
                 _turns.Want(user.Id, Always);
             }
 
-            _wakeOrder = Lanes.Keys.Order().ToArray();
+            _wakeOrder = [.. Lanes.Keys.Order()];
         }
 
         public Dictionary<long, Lane> Lanes { get; } = [];
 
-        /// <summary>Campaigns oldest first: the order in which wake-ups that come together are taken.</summary>
-        private long[] _wakeOrder = [];
-
         /// <summary>
         /// What happens at <paramref name="t"/>, in the order the grains see it: the calls that end free their slots one
         /// at a time, each handed on at once (so of calls ending together, the first placed picks the next user); then
-        /// campaigns that now have a dialable item ask for slots one at a time, in the order given (as their wake-ups
-        /// come in: the first to ask takes what is free, up to its user's room, before the next asks).
+        /// campaigns that now have a dialable item ask for slots one at a time, oldest first (as their wake-ups come
+        /// in: the first to ask takes what is free, up to its user's room, before the next asks).
         /// </summary>
         public void Step(int systemLimit, DateTimeOffset t)
         {

@@ -1,6 +1,6 @@
-using CallCampaigns.Ledger.Infrastructure;
 using System.Data.Common;
 using CallCampaigns.Ledger.Campaigns;
+using CallCampaigns.Ledger.Infrastructure;
 using Dapper;
 
 namespace CallCampaigns.Ledger.Queue;
