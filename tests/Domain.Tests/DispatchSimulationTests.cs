@@ -25,14 +25,14 @@ public sealed class DispatchSimulationTests
     {
         var users = new[]
         {
-            new SimulatedUser("a", 1, [Campaign(1, Open(10, 2))]),
-            new SimulatedUser("b", 1, [Campaign(2, Open(20, 2))]),
-            new SimulatedUser("c", 1, [Campaign(3, Open(30, 2))]),
+            new SimulatedUser("a", 2, [Campaign(1, Open(10, 2))]),
+            new SimulatedUser("b", 2, [Campaign(2, Open(20, 2))]),
+            new SimulatedUser("c", 2, [Campaign(3, Open(30, 2))]),
         };
 
         var starts = DispatchSimulation.Run(2, users, TenAm, focus: 3).Starts;
 
-        // a and b at once, then c and a when those end (a's ended first: its slot goes to c, who waited), then b and c.
+        // a and b at once, then c and a when those end, then b and c.
         Assert.Equal(
             [TenAm, TenAm.AddMinutes(1), TenAm, TenAm.AddMinutes(2), TenAm.AddMinutes(1), TenAm.AddMinutes(2)],
             new long[] { 10, 11, 20, 21, 30, 31 }.Select(id => starts[id]));
@@ -41,14 +41,12 @@ public sealed class DispatchSimulationTests
     [Fact]
     public void A_users_two_slots_among_its_three_campaigns_go_in_rounds_too()
     {
-        // Waking together, the oldest campaign asks first and takes both free slots; then the turns go round.
-        var users = new[] { new SimulatedUser("a", 2, [Campaign(1, Open(10, 3)), Campaign(2, Open(20, 3)), Campaign(3, Open(30, 3))]) };
+        var users = new[] { new SimulatedUser("a", 2, [Campaign(1, Open(10, 2)), Campaign(2, Open(20, 2)), Campaign(3, Open(30, 2))]) };
 
         var starts = DispatchSimulation.Run(10, users, TenAm, focus: 3).Starts;
 
-        Assert.Equal([TenAm, TenAm, TenAm.AddMinutes(2)], new long[] { 10, 11, 12 }.Select(id => starts[id]));
-        Assert.Equal([TenAm.AddMinutes(1), TenAm.AddMinutes(2), TenAm.AddMinutes(3)], new long[] { 20, 21, 22 }.Select(id => starts[id]));
-        Assert.Equal([TenAm.AddMinutes(1), TenAm.AddMinutes(3), TenAm.AddMinutes(4)], new long[] { 30, 31, 32 }.Select(id => starts[id]));
+        Assert.Equal([TenAm, TenAm.AddMinutes(1)], new long[] { 10, 11 }.Select(id => starts[id]));
+        Assert.Equal([TenAm.AddMinutes(1), TenAm.AddMinutes(2)], new long[] { 30, 31 }.Select(id => starts[id]));
     }
 
     [Fact]

@@ -42,11 +42,8 @@ public sealed record CampaignRun(int Dialled, DateTimeOffset? FirstStart, DateTi
 /// not at two thirds of the speed each. Every call holds its slot for its campaign's call length; a call in flight
 /// frees its slot one call length after it started (now, if that has passed). With more calls in flight than a
 /// limit allows (it was lowered), a freed slot goes on only once the calls are back under it.
-/// Events at one instant go one at a time, as the grains see them: calls ending together free their slots in the
-/// order they were placed, each handed on at once; campaigns whose items become dialable together (a window opens)
-/// ask in the order they were created (ids ascending), and the first to ask takes what is free up to its user's room.
-/// Who is served first otherwise is not known (the grains' cursors are not in the ledger): users and campaigns are
-/// taken in the order given, which the caller makes "longest without a call first".
+/// Who is served first is not known (the grains' cursors are not in the ledger): users and campaigns are taken in
+/// the order given, which the caller makes "longest without a call first".
 /// The work is bounded: the simulation ends when the focus campaign's head is done (or never can be), after
 /// <see cref="MaxEvents"/> events, or after <see cref="Horizon"/>; what it has not reached is absent from the starts.
 /// </summary>
@@ -69,9 +66,10 @@ public static class DispatchSimulation
         var t = now;
         for (var events = 0; events < MaxEvents && t <= until; events++)
         {
-            state.Step(systemLimit, t);
+            state.Release(t);
+            state.Distribute(systemLimit, t);
             if (!state.Lanes.TryGetValue(focus, out var lane) || lane.Done) break;
-            if (state.NextMoment(systemLimit, t) is not { } next || next <= t) break;
+            if (state.NextMoment(systemLimit, t) is not { } next) break;
             t = next;
         }
 
@@ -83,13 +81,7 @@ public static class DispatchSimulation
     {
         private readonly Dictionary<string, (int Limit, RoundRobin<long> Campaigns, List<Lane> Lanes)> _users = [];
         private readonly RoundRobin<string> _turns = new();
-        /// <summary>Calls in flight by their end, then by when they were placed (of two ending together, the first placed frees first).</summary>
-        private readonly PriorityQueue<string, (DateTimeOffset End, long Placed)> _calls = new();
-        /// <summary>Campaigns that have told their user they want a slot, as a campaign grain does when it has due items.</summary>
-        private readonly HashSet<long> _asking = [];
-        private long _placed;
-        /// <summary>Campaigns oldest first: the order in which wake-ups that come together are taken.</summary>
-        private readonly long[] _wakeOrder;
+        private readonly PriorityQueue<(string User, Lane Lane), DateTimeOffset> _calls = new();
         private readonly Dictionary<string, int> _inFlight = [];
         private readonly Dictionary<long, DateTimeOffset> _starts = [];
         private int _systemInFlight;
@@ -112,7 +104,7 @@ public static class DispatchSimulation
                     foreach (var since in campaign.InFlightSince)
                     {
                         var end = since + campaign.CallLength;
-                        _calls.Enqueue(user.Id, (end < now ? now : end, _placed++));
+                        _calls.Enqueue((user.Id, lane), end < now ? now : end);
                         lane.Extend(end < now ? now : end);
                     }
                 }
@@ -122,51 +114,34 @@ public static class DispatchSimulation
                 _systemInFlight += _inFlight[user.Id];
                 _turns.Want(user.Id, Always);
             }
-
-            _wakeOrder = [.. Lanes.Keys.Order()];
         }
 
         public Dictionary<long, Lane> Lanes { get; } = [];
 
-        /// <summary>
-        /// What happens at <paramref name="t"/>, in the order the grains see it: the calls that end free their slots one
-        /// at a time, each handed on at once (so of calls ending together, the first placed picks the next user); then
-        /// campaigns that now have a dialable item ask for slots one at a time, oldest first (as their wake-ups come
-        /// in: the first to ask takes what is free, up to its user's room, before the next asks).
-        /// </summary>
-        public void Step(int systemLimit, DateTimeOffset t)
+        /// <summary>Frees the slots of the calls that have ended by <paramref name="t"/>.</summary>
+        public void Release(DateTimeOffset t)
         {
-            while (_calls.TryPeek(out var userId, out var call) && call.End <= t)
+            while (_calls.TryPeek(out var call, out var end) && end <= t)
             {
                 _calls.Dequeue();
-                _inFlight[userId]--;
+                _inFlight[call.User]--;
                 _systemInFlight--;
-                Distribute(systemLimit, t);
             }
-
-            foreach (var id in _wakeOrder)
-            {
-                if (_asking.Contains(id) || Lanes[id].FirstDialable(t) is null) continue;
-                _asking.Add(id);
-                Distribute(systemLimit, t);
-            }
-
-            _asking.RemoveWhere(id => Lanes[id].FirstDialable(t) is null);
         }
 
-        /// <summary>Hands out the free slots at <paramref name="t"/> one at a time, in round-robin order, to those asking.</summary>
-        private void Distribute(int systemLimit, DateTimeOffset t)
+        /// <summary>Hands out the free slots at <paramref name="t"/> one at a time, in round-robin order.</summary>
+        public void Distribute(int systemLimit, DateTimeOffset t)
         {
             while (_systemInFlight < systemLimit && _turns.TryPeek(user => HasRoom(user) && Wants(user, t), out var userId))
             {
                 var (_, campaigns, _) = _users[userId];
-                campaigns.TryPeek(id => Wants(id, t), out var campaignId);
+                campaigns.TryPeek(id => Lanes[id].FirstDialable(t) is not null, out var campaignId);
                 var lane = Lanes[campaignId];
                 var itemId = lane.Dial(t);
                 if (itemId is { } id) _starts[id] = t;
                 _turns.Served(userId);
                 campaigns.Served(campaignId);
-                _calls.Enqueue(userId, (t + lane.CallLength, _placed++));
+                _calls.Enqueue((userId, lane), t + lane.CallLength);
                 _inFlight[userId]++;
                 _systemInFlight++;
             }
@@ -178,7 +153,7 @@ public static class DispatchSimulation
         /// </summary>
         public DateTimeOffset? NextMoment(int systemLimit, DateTimeOffset t)
         {
-            DateTimeOffset? next = _calls.TryPeek(out _, out var call) ? call.End : null;
+            DateTimeOffset? next = _calls.TryPeek(out _, out var end) ? end : null;
             if (_systemInFlight >= systemLimit) return next;
             foreach (var (userId, (_, _, lanes)) in _users)
             {
@@ -197,9 +172,7 @@ public static class DispatchSimulation
 
         private bool HasRoom(string userId) => _inFlight[userId] < _users[userId].Limit;
 
-        private bool Wants(string userId, DateTimeOffset t) => _users[userId].Lanes.Exists(lane => Wants(lane.Id, t));
-
-        private bool Wants(long campaignId, DateTimeOffset t) => _asking.Contains(campaignId) && Lanes[campaignId].FirstDialable(t) is not null;
+        private bool Wants(string userId, DateTimeOffset t) => _users[userId].Lanes.Exists(lane => lane.FirstDialable(t) is not null);
     }
 
     /// <summary>
@@ -221,8 +194,6 @@ public static class DispatchSimulation
         private DateTimeOffset? _lastEnd;
 
         public TimeSpan CallLength => campaign.CallLength;
-
-        public long Id => campaign.Id;
 
         /// <summary>True when no item of the head is left that may still be dialled.</summary>
         public bool Done
