@@ -39,46 +39,6 @@ public sealed class SpreadPlannerTests
     }
 }
 
-public sealed class CompletionEstimateTests
-{
-    private static readonly CallWindow NineToSix = new(new TimeOnly(9, 0), new TimeOnly(18, 0), "UTC", new DateOnly(2026, 11, 25), null);
-
-    [Fact]
-    public void Queued_calls_go_through_the_slots_one_call_length_per_round() =>
-        Assert.Equal(new DateTimeOffset(2026, 11, 25, 10, 10, 0, TimeSpan.Zero),
-            CompletionEstimate.Estimate(10, 0, 2, TimeSpan.FromMinutes(2), NineToSix, new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero)));
-
-    [Fact]
-    public void Work_left_at_the_end_of_the_window_continues_the_next_morning() =>
-        Assert.Equal(new DateTimeOffset(2026, 11, 26, 9, 30, 0, TimeSpan.Zero),
-            CompletionEstimate.Estimate(60, 0, 1, TimeSpan.FromMinutes(1), NineToSix, new DateTimeOffset(2026, 11, 25, 17, 30, 0, TimeSpan.Zero)));
-
-    [Theory]
-    [InlineData(1, 0, 1.0)]
-    [InlineData(7, 0, 0.3)]
-    [InlineData(500, 0, 0.67)]
-    [InlineData(500, 3, 2.5)]
-    [InlineData(2_000, 10, 10.0)]
-    [InlineData(122_000, 2, 1.5)]
-    public void The_campaign_ends_no_earlier_than_its_last_items_estimated_call(int queued, int inFlight, double slots)
-    {
-        var now = new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
-        var call = TimeSpan.FromSeconds(95);
-        var forecast = new QueueForecast(NineToSix, now, slots, call, Enumerable.Repeat(now.AddSeconds(-10), inFlight));
-        DateTimeOffset? last = null;
-        for (var i = 0; i < queued; i++) last = forecast.Next(null) ?? last;
-
-        var end = CompletionEstimate.Estimate(queued, inFlight, slots, call, NineToSix, now);
-
-        Assert.NotNull(last);
-        Assert.True(end is null || end >= last, $"ends {end}, last call {last}");
-    }
-
-    [Fact]
-    public void Nothing_left_means_no_estimate() =>
-        Assert.Null(CompletionEstimate.Estimate(0, 0, 2, TimeSpan.FromMinutes(1), NineToSix, DateTimeOffset.UtcNow));
-}
-
 public sealed class SpreadLayoutTests
 {
     [Fact]

@@ -36,6 +36,18 @@ public sealed class DialGate(IReadOnlyList<IDialRule> rules)
     }
 
     /// <summary>
+    /// The earliest moment at or after <paramref name="at"/> the item may be dialled: <paramref name="at"/> itself when
+    /// it may be now, its <c>DialableAt</c> when it waits, null when it never may (ended, paused, no opening left).
+    /// What a forecast replays the dispatch with (<see cref="Scheduling.DispatchSimulation"/>).
+    /// </summary>
+    public DateTimeOffset? DialableFrom(DialSubject subject, DateTimeOffset at) => Decide(subject, at) switch
+    {
+        GateAnswer.DialNow => at,
+        GateAnswer.Wait wait => wait.DialableAt,
+        _ => null,
+    };
+
+    /// <summary>
     /// The first moment at or after <paramref name="from"/> that every one of <paramref name="checks"/> allows: each
     /// holding rule says when it would allow, and the search jumps to the latest of those until all agree. No moment
     /// is skipped, since a rule holds everywhere before the moment it names. Null: never (a rule ends the item then,
