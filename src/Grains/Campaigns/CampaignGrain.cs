@@ -286,21 +286,30 @@ public sealed class CampaignGrain(
         var expires = UnixMs.From(now + options.Value.StaleCallAfter);
         var callingRules = await rules.CurrentAsync();
         await GatePass.RefreshHoldsAsync(holds, campaign, callingRules, now);
+        List<long> due = [];
+        var next = 0;
         for (var round = 0; round < 8; round++)
         {
             // The dial gate decides who may be called now: ended items leave the queue, held ones wake the campaign later.
-            var pass = await GatePass.ReadAsync(queue, holds, campaign, callingRules, now, options.Value.MaxDemandPerCampaign + _slots.Count);
-            foreach (var (itemId, attempts, end) in pass.Ends)
+            // Items a pass let through but no slot took yet are still its answer after a grant (the same instant, and
+            // the claim checks the item again), so the pass is read again only once they are used up: the usual
+            // hand-off (no slot held, one granted) reads it once, not once before and once after the grant.
+            if (next >= due.Count)
             {
-                if (!await queue.EndQueuedAsync(Id, itemId, end.Outcome, end.Reason, nowMs)) continue;
-                moved = true;
-                Publish(new CampaignEvent(CampaignEvent.ItemKind, Id, now, itemId, ItemStatus.Cancelled, end.Outcome, attempts));
+                var pass = await GatePass.ReadAsync(queue, holds, campaign, callingRules, now, options.Value.MaxDemandPerCampaign + _slots.Count);
+                foreach (var (itemId, attempts, end) in pass.Ends)
+                {
+                    if (!await queue.EndQueuedAsync(Id, itemId, end.Outcome, end.Reason, nowMs)) continue;
+                    moved = true;
+                    Publish(new CampaignEvent(CampaignEvent.ItemKind, Id, now, itemId, ItemStatus.Cancelled, end.Outcome, attempts));
+                }
+
+                // A pass cut short (a long run of items it held) goes on at once, in a turn of its own.
+                _gateWake = pass.Cut ? now + TimeSpan.FromMilliseconds(100) : pass.HeldUntil;
+                due = pass.Dial;
+                next = 0;
             }
 
-            // A pass cut short (a long run of items it held) goes on at once, in a turn of its own.
-            _gateWake = pass.Cut ? now + TimeSpan.FromMilliseconds(100) : pass.HeldUntil;
-            var due = pass.Dial;
-            var next = 0;
             while (_slots.Count > 0 && next < due.Count)
             {
                 // Stamped with the moment of the claim, after the slot's earlier call ended, not the pass's start.
