@@ -29,6 +29,7 @@ public sealed class DialAnswers(
         switch (result.Outcome)
         {
             case DialOutcome.Accepted:
+                KillPoints.Reached(KillPoints.DialBeforeRecord);
                 await RecordPlacedCallAsync(campaign.Id, request.ItemId, request.Attempt, result.ExecutionId!);
                 if (campaign.DialErrorsInRow > 0) await campaigns.CountDialErrorAsync(campaign.Id, refused: false);
                 return DialEffect.None;
