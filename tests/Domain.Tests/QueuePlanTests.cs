@@ -33,7 +33,9 @@ public sealed class QueuePlanTests
     public void The_set_based_layout_gives_the_same_times_as_the_plan()
     {
         var layout = QueuePlan.Spread(Pacing.Spread, NineToSix, 3, Morning)!.Value;
+        var plan = QueuePlan.Plan(Pacing.Spread, NineToSix, [Bare, Bare, Bare], Morning);
 
+        Assert.Equal(plan.Select(item => item.NotBefore!.Value), Enumerable.Range(0, 3).Select(layout.At));
         Assert.Equal([At(9), At(12), At(15)], Enumerable.Range(0, 3).Select(layout.At));
     }
 

@@ -52,7 +52,7 @@ internal static class Contenders
 
     /// <summary>Dispatch order, as the dispatcher reads it: priority first, then join order.</summary>
     public static IReadOnlyList<QueuedSlot> InDispatchOrder(IEnumerable<QueuedSlot> items) =>
-        items.OrderByDescending(item => item.Priority).ThenBy(item => item.Position).ToArray();
+        QueuePlan.InDispatchOrder(items, item => item.Priority, item => item.Position).ToArray();
 
     /// <summary>The gate's answer for an item, as the simulation asks it: the first moment from an instant it may be dialled.</summary>
     public static Func<DateTimeOffset, DateTimeOffset?> Gate(Campaign campaign, QueuedSlot item, IReadOnlyList<CallingRule> rules)

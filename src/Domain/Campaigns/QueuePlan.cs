@@ -27,10 +27,14 @@ public static class QueuePlan
     {
         var items = joining.Select(facts => new PlannedItem(Priority.Compute(facts), null)).ToArray();
         if (Spread(pacing, window, items.Length, now) is not { } layout) return items;
-        var places = Enumerable.Range(0, items.Length).OrderByDescending(i => items[i].Priority).ThenBy(i => i).ToArray();
+        var places = InDispatchOrder(Enumerable.Range(0, items.Length), i => items[i].Priority, i => i).ToArray();
         for (var place = 0; place < places.Length; place++) items[places[place]] = items[places[place]] with { NotBefore = layout.At(place) };
         return items;
     }
+
+    /// <summary>Dispatch order: priority descending, then join order.</summary>
+    public static IEnumerable<T> InDispatchOrder<T>(IEnumerable<T> items, Func<T, int> priority, Func<T, long> joinOrder) =>
+        items.OrderByDescending(priority).ThenBy(joinOrder);
 }
 
 /// <summary>Spread pacing's layout: the item at place i of dispatch order is due at <c>Begin + i × Interval</c>.</summary>

@@ -200,12 +200,9 @@ public static class DispatchSimulation
         {
             get
             {
-                for (var i = _head; i < _from.Length; i++)
-                {
-                    if (!_taken[i] && _from[i] is not null) return false;
-                }
-
-                return true;
+                // The gate's "never" is for good, so the head moves past such items as past those taken.
+                while (_head < _from.Length && (_taken[_head] || _from[_head] is null)) _head++;
+                return _head == _from.Length;
             }
         }
 

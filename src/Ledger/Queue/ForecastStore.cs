@@ -147,7 +147,7 @@ public sealed class ForecastStore(LedgerDatabase database)
             parameters.Add($"s{n}", size);
             parts.Add($"""
                 SELECT * FROM (SELECT {HeadColumns} FROM queue_items q LEFT JOIN contacts c ON c.id = q.contact_id
-                    WHERE q.campaign_id = @c{n} AND q.status = 'queued' AND q.held_until = 0 ORDER BY q.priority DESC, q.position LIMIT @s{n}) AS due{n}
+                    WHERE q.campaign_id = @c{n} AND q.status = 'queued' AND q.held_until = 0 ORDER BY {DispatchOrder.Of("q")} LIMIT @s{n}) AS due{n}
                 UNION ALL
                 SELECT * FROM (SELECT {HeadColumns} FROM queue_items q LEFT JOIN contacts c ON c.id = q.contact_id
                     WHERE q.campaign_id = @c{n} AND q.status = 'queued' AND q.held_until > 0 ORDER BY q.held_until LIMIT @s{n}) AS held{n}

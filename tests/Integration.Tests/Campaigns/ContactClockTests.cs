@@ -10,24 +10,13 @@ public sealed class ContactClockTests
 {
     private static DateTimeOffset Utc(int day, int hour, int minute = 0) => new(2026, 11, day, hour, minute, 0, TimeSpan.Zero);
 
-    private static object Campaign(long[] contacts, string windowZone) => new
-    {
-        agentId = FakeBolna.AgentId,
-        firstCallTime = "09:00",
-        lastCallTime = "17:00",
-        timeZone = "Europe/London",
-        windowZone,
-        pacing = "asap",
-        contactIds = contacts,
-    };
-
     [Fact]
     public async Task On_each_contacts_clock_a_uk_contact_is_called_at_ten_in_london_and_a_japanese_one_at_nine_in_tokyo()
     {
         await using var node = await ScheduledNode.StartAsync(Utc(25, 10), userLimit: 2); // 10:00 in London, 19:00 in Tokyo
         var london = await node.ContactAsync("Priya", phoneNumber: "+442079460958");
         var tokyo = await node.ContactAsync("Kenji", phoneNumber: "+81312345678");
-        var campaign = await node.CampaignAsync(Campaign([london, tokyo], windowZone: "contact"));
+        var campaign = await node.CampaignAsync(ScheduledNode.NineToFiveInLondon([london, tokyo], windowZone: "contact"));
 
         await node.AssertCalledAsync(campaign, london);
         var waiting = await node.ItemAsync(campaign, tokyo);
@@ -50,7 +39,7 @@ public sealed class ContactClockTests
     {
         await using var node = await ScheduledNode.StartAsync(Utc(25, 10), userLimit: 2);
         var tokyo = await node.ContactAsync("Kenji", phoneNumber: "+81312345678");
-        var campaign = await node.CampaignAsync(Campaign([tokyo], windowZone: "campaign"));
+        var campaign = await node.CampaignAsync(ScheduledNode.NineToFiveInLondon([tokyo], windowZone: "campaign"));
         await node.AssertCalledAsync(campaign, tokyo);
     }
 
@@ -60,7 +49,7 @@ public sealed class ContactClockTests
         await using var node = await ScheduledNode.StartAsync(Utc(25, 10), userLimit: 2); // 05:00 in Miami
         var london = await node.ContactAsync("Priya", phoneNumber: "+442079460958");
         var miami = await node.ContactAsync("Rosa", phoneNumber: "+13055550100");
-        var campaign = await node.CampaignAsync(Campaign([london, miami], windowZone: "campaign"));
+        var campaign = await node.CampaignAsync(ScheduledNode.NineToFiveInLondon([london, miami], windowZone: "campaign"));
 
         await node.AssertCalledAsync(campaign, london);
         var held = await node.ItemAsync(campaign, miami);
@@ -80,7 +69,7 @@ public sealed class ContactClockTests
         await using var node = await ScheduledNode.StartAsync(Utc(25, 10), userLimit: 2);
         using (var admin = node.Node.Admin()) await admin.SendAsync(HttpMethod.Put, "api/admin/calling-rules", new object[] { new { region = "IN", from = "09:00", to = "21:00" } });
         var miami = await node.ContactAsync("Rosa", phoneNumber: "+13055550100");
-        var campaign = await node.CampaignAsync(Campaign([miami], windowZone: "campaign"));
+        var campaign = await node.CampaignAsync(ScheduledNode.NineToFiveInLondon([miami], windowZone: "campaign"));
         await node.AssertCalledAsync(campaign, miami);
     }
 
@@ -93,7 +82,7 @@ public sealed class ContactClockTests
     {
         await using var node = await ScheduledNode.StartAsync(Utc(25, 10), userLimit: 2);
         var kenji = await node.ContactAsync("Kenji", phoneNumber: "+81312345678");
-        var campaign = await node.CampaignAsync(Campaign([kenji], windowZone: "contact"));
+        var campaign = await node.CampaignAsync(ScheduledNode.NineToFiveInLondon([kenji], windowZone: "contact"));
         await node.AdvanceAndWakeAsync(Utc(25, 10, 1), campaign);
         Assert.Equal(1, await node.HeldCountAsync(campaign));
 
@@ -106,7 +95,7 @@ public sealed class ContactClockTests
     {
         await using var node = await ScheduledNode.StartAsync(Utc(25, 10), userLimit: 2); // 05:00 in Miami
         var miami = await node.ContactAsync("Rosa", phoneNumber: "+13055550100");
-        var campaign = await node.CampaignAsync(Campaign([miami], windowZone: "campaign"));
+        var campaign = await node.CampaignAsync(ScheduledNode.NineToFiveInLondon([miami], windowZone: "campaign"));
         await node.AdvanceAndWakeAsync(Utc(25, 10, 1), campaign);
         Assert.Equal(1, await node.HeldCountAsync(campaign));
 
@@ -119,7 +108,7 @@ public sealed class ContactClockTests
     {
         await using var node = await ScheduledNode.StartAsync(Utc(25, 10), userLimit: 2); // 19:00 in Tokyo
         var kenji = await node.ContactAsync("Kenji", phoneNumber: "+81312345678");
-        var campaign = await node.CampaignAsync(Campaign([kenji], windowZone: "contact"));
+        var campaign = await node.CampaignAsync(ScheduledNode.NineToFiveInLondon([kenji], windowZone: "contact"));
         await node.AdvanceAndWakeAsync(Utc(25, 10, 1), campaign);
         Assert.Equal(1, await node.HeldCountAsync(campaign));
 
@@ -133,7 +122,7 @@ public sealed class ContactClockTests
         await using var node = await ScheduledNode.StartAsync(Utc(25, 10), userLimit: 1);
         var first = await node.ContactAsync("Kenji", phoneNumber: "+81312345678");
         var second = await node.ContactAsync("Aiko", phoneNumber: "+81312345679");
-        var campaign = await node.CampaignAsync(Campaign([first, second], windowZone: "contact"));
+        var campaign = await node.CampaignAsync(ScheduledNode.NineToFiveInLondon([first, second], windowZone: "contact"));
         await node.AdvanceAndWakeAsync(Utc(25, 10, 1), campaign);
         Assert.Equal(2, await node.HeldCountAsync(campaign));
         Assert.Equal(Utc(26, 0), CampaignsClient.Time((await node.User.GetCampaignAsync(campaign))["nextCallAt"]));

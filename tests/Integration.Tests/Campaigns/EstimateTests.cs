@@ -13,24 +13,13 @@ public sealed class EstimateTests
 
     private static DateTimeOffset Utc(int day, int hour, int minute = 0) => new(2026, 11, day, hour, minute, 0, TimeSpan.Zero);
 
-    private static object Campaign(long[] contacts, string windowZone = "campaign") => new
-    {
-        agentId = FakeBolna.AgentId,
-        firstCallTime = "09:00",
-        lastCallTime = "17:00",
-        timeZone = "Europe/London",
-        windowZone,
-        pacing = "asap",
-        contactIds = contacts,
-    };
-
     [Fact]
     public async Task A_campaign_holding_a_tokyo_contact_until_their_morning_is_not_estimated_to_end_before_it()
     {
         await using var node = await ScheduledNode.StartAsync(Utc(25, 10), userLimit: 2); // 10:00 in London, 19:00 in Tokyo
         var london = await node.ContactAsync("Priya", phoneNumber: "+442079460958");
         var tokyo = await node.ContactAsync("Kenji", phoneNumber: "+81312345678");
-        var campaign = await node.CampaignAsync(Campaign([london, tokyo], windowZone: "contact"));
+        var campaign = await node.CampaignAsync(ScheduledNode.NineToFiveInLondon([london, tokyo], windowZone: "contact"));
         await node.AssertCalledAsync(campaign, london);
 
         var described = await node.User.GetCampaignAsync(campaign);
@@ -45,10 +34,10 @@ public sealed class EstimateTests
     {
         await using var node = await ScheduledNode.StartAsync(Utc(25, 10), userLimit: 1);
         long[] first = [await node.ContactAsync(), await node.ContactAsync(), await node.ContactAsync()];
-        var a = await node.CampaignAsync(Campaign(first));
+        var a = await node.CampaignAsync(ScheduledNode.NineToFiveInLondon(first));
         await node.DialsAsync(1); // a's first call holds the slot
         long[] second = [await node.ContactAsync(), await node.ContactAsync(), await node.ContactAsync()];
-        var b = await node.CampaignAsync(Campaign(second));
+        var b = await node.CampaignAsync(ScheduledNode.NineToFiveInLondon(second));
 
         // One call length per turn, the turns alternating: b (not served yet), a, b, a, b.
         var now = Utc(25, 10);

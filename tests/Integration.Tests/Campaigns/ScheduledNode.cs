@@ -38,6 +38,21 @@ public sealed class ScheduledNode : IAsyncDisposable
 
     public HeldCalls Held { get; } = new();
 
+    /// <summary>
+    /// A campaign over <paramref name="contacts"/> calling as fast as the limits allow from 09:00 to 17:00, read in
+    /// London or, with <paramref name="windowZone"/> "contact", in each contact's own zone.
+    /// </summary>
+    public static object NineToFiveInLondon(long[] contacts, string windowZone = "campaign") => new
+    {
+        agentId = FakeBolna.AgentId,
+        firstCallTime = "09:00",
+        lastCallTime = "17:00",
+        timeZone = "Europe/London",
+        windowZone,
+        pacing = "asap",
+        contactIds = contacts,
+    };
+
     public static async Task<ScheduledNode> StartAsync(DateTimeOffset now, int userLimit = 1)
     {
         var data = new TempFolder();
