@@ -125,9 +125,9 @@ public sealed class CallApplier(
         IReadOnlyList<(long CampaignId, CallNews News)> news;
         try
         {
-            news = await ApplyPendingAsync(executionIds, now, alone ? 1 : InboxStore.MaxDeliveriesApplied);
+            (news, var more) = await ApplyPendingAsync(executionIds, now, alone ? 1 : InboxStore.MaxDeliveriesApplied);
             foreach (var executionId in executionIds) _alone.TryRemove(executionId, out _);
-            if (alone) _again.TryAdd(executionIds[0], 0); // the deliveries behind the one applied
+            if (alone || more) foreach (var executionId in executionIds) _again.TryAdd(executionId, 0); // the deliveries behind those applied
         }
         catch (Exception e)
         {
@@ -142,17 +142,54 @@ public sealed class CallApplier(
             return;
         }
 
-        foreach (var (campaignId, changes) in news)
+        foreach (var (campaignId, changes) in news) await TellAsync(campaignId, changes);
+    }
+
+    /// <summary>
+    /// Applies the execution's pending deliveries at once, in the turn of the campaign that has just recorded the
+    /// dial's answer, and returns that campaign's news instead of sending it (the campaign is busy with this very
+    /// turn): deliveries that came before the dial's answer (a line that ended while Bolna was still answering the
+    /// dial) free their slot in the same turn, as webhooks did before the inbox. Null when nothing needs the
+    /// campaign's attention here. A failure, or more deliveries than one application reads, is left to the workers
+    /// (with their retries and set-aside); the locks make a concurrent worker's application of the same execution
+    /// a no-op.
+    /// </summary>
+    public async Task<CallNews?> ApplyNowAsync(long campaignId, string executionId)
+    {
+        if (!Applies) return null;
+        IReadOnlyList<(long CampaignId, CallNews News)> news;
+        try
         {
-            try
-            {
-                await grains.GetGrain<ICampaignGrain>(campaignId).CallsChanged(changes);
-            }
-            catch (Exception e)
-            {
-                // Written already; the campaign's safety net finds the freed slot if this news never reaches it.
-                logger.LogWarning("Campaign {CampaignId} was not told of its calls' news: {Error}", campaignId, e.Message);
-            }
+            (news, var more) = await ApplyPendingAsync([executionId], time.GetUtcNow(), InboxStore.MaxDeliveriesApplied);
+            if (more) Signal(executionId);
+        }
+        catch (Exception e)
+        {
+            logger.LogInformation("Webhooks of call {ExecutionId} could not be applied with its dial's answer ({Error}); the applier tries again", executionId, e.Message);
+            Signal(executionId);
+            return null;
+        }
+
+        CallNews? own = null;
+        foreach (var (id, changes) in news)
+        {
+            if (id == campaignId) own = changes;
+            else await TellAsync(id, changes);
+        }
+
+        return own;
+    }
+
+    private async Task TellAsync(long campaignId, CallNews news)
+    {
+        try
+        {
+            await grains.GetGrain<ICampaignGrain>(campaignId).CallsChanged(news);
+        }
+        catch (Exception e)
+        {
+            // Written already; the campaign's safety net finds the freed slot if this news never reaches it.
+            logger.LogWarning("Campaign {CampaignId} was not told of its calls' news: {Error}", campaignId, e.Message);
         }
     }
 
@@ -173,10 +210,12 @@ public sealed class CallApplier(
         }
     }
 
-    private async Task<IReadOnlyList<(long CampaignId, CallNews News)>> ApplyPendingAsync(IReadOnlyList<string> executionIds, DateTimeOffset now, int deliveries)
+    /// <summary>Applies the executions' pending deliveries in one transaction: each campaign's news, and whether more deliveries wait.</summary>
+    private async Task<(IReadOnlyList<(long CampaignId, CallNews News)> News, bool More)> ApplyPendingAsync(
+        IReadOnlyList<string> executionIds, DateTimeOffset now, int deliveries)
     {
         await using var application = await inbox.BeginApplyAsync(executionIds, deliveries);
-        if (application.Executions.Count == 0) return [];
+        if (application.Executions.Count == 0) return ([], false);
         var news = new Dictionary<long, (int Released, List<ItemMove> Moves)>();
         foreach (var execution in application.Executions)
         {
@@ -206,8 +245,7 @@ public sealed class CallApplier(
         }
 
         await application.CommitAsync(UnixMs.From(now), UnixMs.From(now + UnknownRecheck));
-        if (application.More) foreach (var executionId in executionIds) _again.TryAdd(executionId, 0);
-        return news.Select(n => (n.Key, new CallNews(n.Value.Released, n.Value.Moves))).ToArray();
+        return (news.Select(n => (n.Key, new CallNews(n.Value.Released, n.Value.Moves))).ToArray(), application.More);
     }
 
     /// <summary>1 s, 2 s, 4 s ... up to 5 minutes after the <paramref name="failures"/>-th failure.</summary>

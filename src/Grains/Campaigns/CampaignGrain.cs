@@ -59,18 +59,28 @@ public sealed class CampaignGrain(
 
     async Task ICampaignGrain.CallsChanged(CallNews news)
     {
-        _slots.Released(news.Released);
-        foreach (var move in news.Moves) _feed.Item(Now, move.ItemId, move.Status, move.Outcome, move.Attempt);
-
+        Take(news);
         // Most reports (ringing, in-progress, the final data after the line ended) change nothing the queue cares about.
         if (news.WorthALook) await PumpAsync();
+    }
+
+    private void Take(CallNews news)
+    {
+        _slots.Released(news.Released);
+        foreach (var move in news.Moves) _feed.Item(Now, move.ItemId, move.Status, move.Outcome, move.Attempt);
     }
 
     async Task ICampaignGrain.DialAnswered(DialRequest request, DialResult result)
     {
         if (await CurrentAsync() is not { } campaign) return;
         var effect = await dials.AnsweredAsync(campaign, request, result);
-        if (result.Outcome == DialOutcome.Accepted) return; // the call is on its way; its webhooks say what comes next
+        // A placed call's webhooks say what comes next, unless some came before the answer and freed its slot already.
+        if (result.Outcome == DialOutcome.Accepted && !effect.WorthALook)
+        {
+            if (effect.News is { } news) Take(news);
+            return;
+        }
+
         await AfterDialAsync(effect);
     }
 
@@ -86,6 +96,7 @@ public sealed class CampaignGrain(
 
     private async Task AfterDialAsync(DialEffect effect)
     {
+        if (effect.News is { } news) Take(news);
         _slots.Released(effect.Released);
         if (effect.HoldUntil > _holdUntil) _holdUntil = effect.HoldUntil.Value;
         await PumpAsync();

@@ -6,10 +6,16 @@ using CallCampaigns.Ledger.Queue;
 
 namespace CallCampaigns.Grains.Campaigns;
 
-/// <summary>What a dial's answer did to its campaign: slots freed, and how long the campaign holds its dials.</summary>
-public sealed record DialEffect(int Released, DateTimeOffset? HoldUntil = null)
+/// <summary>
+/// What a dial's answer did to its campaign: slots freed, how long the campaign holds its dials, and the news of the
+/// webhooks that came before the answer and were applied with it.
+/// </summary>
+public sealed record DialEffect(int Released, DateTimeOffset? HoldUntil = null, CallNews? News = null)
 {
     public static DialEffect None { get; } = new(0);
+
+    /// <summary>Whether the campaign must look at its queue now (a slot freed, an item back in it, a hold).</summary>
+    public bool WorthALook => Released > 0 || HoldUntil is not null || News?.WorthALook == true;
 }
 
 /// <summary>
@@ -29,9 +35,9 @@ public sealed class DialAnswers(
         switch (result.Outcome)
         {
             case DialOutcome.Accepted:
-                await RecordPlacedCallAsync(campaign.Id, request.ItemId, request.Attempt, result.ExecutionId!);
+                var news = await RecordPlacedCallAsync(campaign.Id, request.ItemId, request.Attempt, result.ExecutionId!);
                 if (campaign.DialErrorsInRow > 0) await campaigns.CountDialErrorAsync(campaign.Id, refused: false);
-                return DialEffect.None;
+                return new DialEffect(0, News: news);
             case DialOutcome.Rejected:
                 logger.LogWarning("Campaign {CampaignId} item {ItemId} dial rejected: {Reason}", campaign.Id, request.ItemId, result.Reason);
                 var inRow = await campaigns.CountDialErrorAsync(campaign.Id, refused: true);
@@ -66,8 +72,7 @@ public sealed class DialAnswers(
         if (resolution.ExecutionId is { } executionId)
         {
             logger.LogInformation("Campaign {CampaignId} item {ItemId}: the unanswered dial placed call {ExecutionId}", campaignId, itemId, executionId);
-            await RecordPlacedCallAsync(campaignId, itemId, attempt, executionId);
-            return DialEffect.None;
+            return new DialEffect(0, News: await RecordPlacedCallAsync(campaignId, itemId, attempt, executionId));
         }
 
         if (!resolution.PlacedNoCall)
@@ -81,18 +86,20 @@ public sealed class DialAnswers(
     }
 
     /// <summary>
-    /// Records the execution a dial placed; the applier then applies the webhooks that came for it before, and tells
-    /// the campaign if they freed the slot. An execution another item already has is not this item's call.
+    /// Records the execution a dial placed, then applies at once the webhooks that came for it before (often the
+    /// line's end, when Bolna answers the dial late): their news returns to this campaign's turn, so a freed slot is
+    /// handed on without waiting for a worker and another grain call. An execution another item already has is not
+    /// this item's call.
     /// </summary>
-    private async Task RecordPlacedCallAsync(long campaignId, long itemId, int attempt, string executionId)
+    private async Task<CallNews?> RecordPlacedCallAsync(long campaignId, long itemId, int attempt, string executionId)
     {
         if (await queue.RecordDialAcceptedAsync(campaignId, itemId, attempt, executionId, UnixMs.From(time.GetUtcNow())))
         {
-            applier.Signal(executionId);
-            return;
+            return await applier.ApplyNowAsync(campaignId, executionId);
         }
 
         logger.LogWarning("Campaign {CampaignId} item {ItemId}: call {ExecutionId} is another item's; not adopted", campaignId, itemId, executionId);
+        return null;
     }
 
     private async Task<DialEffect> PauseAsync(Campaign campaign, DialRequest request, string reason, DateTimeOffset at)
