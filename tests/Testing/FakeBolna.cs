@@ -80,6 +80,9 @@ public sealed class FakeBolna : IAsyncDisposable
     /// <summary>Told of every dial Bolna accepts, as it arrives (before the answer is sent).</summary>
     public Action<ReceivedCall>? Received { get; set; }
 
+    /// <summary>Awaited before an accepted dial is answered: what happens while Bolna has not answered yet (a webhook that overtakes it).</summary>
+    public Func<ReceivedCall, Task>? BeforeAnswer { get; set; }
+
     /// <summary>Answers <c>POST /call</c> with this status instead of accepting (null: accept).</summary>
     public Func<ReceivedCall, int?> RefuseWith { get; set; } = _ => null;
 
@@ -231,6 +234,7 @@ public sealed class FakeBolna : IAsyncDisposable
             _executions[call.ExecutionId] = NewExecution(call, "queued");
             lock (_running) _running.Add(Task.Run(() => PlayAsync(call)));
             if (AnswerDelay > TimeSpan.Zero) await Task.Delay(AnswerDelay);
+            if (BeforeAnswer is { } before) await before(call);
             if (FailAfterPlacing(call) is { } failure) return Results.Json(new { error = failure, message = $"Failed with {failure}" }, statusCode: failure);
             return Results.Ok(new { message = "done", status = "queued", execution_id = call.ExecutionId });
         });

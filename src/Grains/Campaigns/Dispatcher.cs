@@ -30,20 +30,29 @@ public sealed class Dispatcher(
         var maxDemand = options.Value.MaxDemandPerCampaign;
         var callingRules = await rules.CurrentAsync();
         await GatePass.RefreshHoldsAsync(holds, campaign, callingRules, now);
+        List<long> due = [];
+        var next = 0;
         for (var round = 0; round < Rounds; round++)
         {
-            var pass = await GatePass.ReadAsync(queue, holds, campaign, callingRules, now, maxDemand + slots.Unused);
-            foreach (var (itemId, attempts, end) in pass.Ends)
+            // Items a pass let through but no slot took yet are still its answer after a grant (the same instant, and
+            // the claim checks the item again), so the pass is read again only once they are used up: the usual
+            // hand-off (no slot held, one granted) reads it once, not once before and once after the grant.
+            if (next >= due.Count)
             {
-                if (!await queue.EndQueuedAsync(campaign.Id, itemId, end.Outcome, end.Reason, nowMs)) continue;
-                moved = true;
-                feed.Item(now, itemId, ItemStatus.Cancelled, end.Outcome, attempts);
+                var pass = await GatePass.ReadAsync(queue, holds, campaign, callingRules, now, maxDemand + slots.Unused);
+                foreach (var (itemId, attempts, end) in pass.Ends)
+                {
+                    if (!await queue.EndQueuedAsync(campaign.Id, itemId, end.Outcome, end.Reason, nowMs)) continue;
+                    moved = true;
+                    feed.Item(now, itemId, ItemStatus.Cancelled, end.Outcome, attempts);
+                }
+
+                // A pass cut short (a long run of items it held) goes on at once, in a turn of its own.
+                gateWake = pass.Cut ? now + TimeSpan.FromMilliseconds(100) : pass.HeldUntil;
+                due = pass.Dial;
+                next = 0;
             }
 
-            // A pass cut short (a long run of items it held) goes on at once, in a turn of its own.
-            gateWake = pass.Cut ? now + TimeSpan.FromMilliseconds(100) : pass.HeldUntil;
-            var due = pass.Dial;
-            var next = 0;
             while (next < due.Count && slots.TryNext(out var leaseId))
             {
                 // Stamped with the moment of the claim, after the slot's earlier call ended, not the pass's start.

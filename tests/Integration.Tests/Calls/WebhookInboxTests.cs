@@ -85,6 +85,45 @@ public sealed class WebhookInboxTests
     }
 
     [Fact]
+    public async Task A_line_end_that_overtook_the_dials_answer_hands_its_slot_to_the_next_contact_once_the_answer_is_recorded_without_waiting_for_a_sweep()
+    {
+        using var data = new TempFolder();
+        await using var bolna = await FakeBolna.StartAsync();
+        bolna.Script = _ => [];
+        await using var node = await EmbeddedNode.StartAsync(data.Path, new Dictionary<string, string?>
+        {
+            ["Dialer:Mode"] = "Bolna",
+            ["Bolna:ApiKey"] = bolna.ApiKey,
+            ["Bolna:BaseUrl"] = bolna.BaseUrl.ToString(),
+            ["Engine:InboxSweepPeriod"] = "01:00:00", // no sweep comes to the rescue: only the dial's answer applies it
+        });
+        var hook = new Uri($"{node.BaseUrl}api/webhooks/bolna?token={node.WebhookSecret}");
+        using var http = new HttpClient();
+        var first = true;
+        // The first call's line ends (busy) and Bolna's webhook is stored (202) before Bolna answers the dial.
+        bolna.BeforeAnswer = async call =>
+        {
+            if (!first) return;
+            first = false;
+            using var stored = await http.PostAsJsonAsync(hook, bolna.WebhookBody(call, "busy"), Cancel);
+            Assert.Equal(HttpStatusCode.Accepted, stored.StatusCode);
+        };
+        using var admin = node.Admin();
+        using var user = new CampaignsClient(node.BaseUrl, await admin.CreateUserAsync("early", limit: 1));
+        var contacts = await user.CreateContactsAsync(2);
+        var campaign = (await user.CreateCampaignAsync(Campaign([.. contacts])))["id"]!.GetValue<long>();
+
+        var deadline = DateTime.UtcNow + Within;
+        while (bolna.Calls.Count < 2 && DateTime.UtcNow < deadline) await Task.Delay(20, Cancel);
+
+        Assert.Equal(2, bolna.Calls.Count);
+        var items = await user.ListItemsAsync(campaign);
+        var ended = Assert.Single(items, i => i["contactId"]!.GetValue<long>() == contacts[0]);
+        Assert.Equal("failed", (string?)ended["status"]);
+        Assert.Equal("busy", (string?)ended["outcome"]);
+    }
+
+    [Fact]
     public async Task A_chunked_body_over_1_MB_is_refused_with_413_and_nothing_is_stored()
     {
         using var data = new TempFolder();
