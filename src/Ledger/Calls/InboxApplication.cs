@@ -47,8 +47,14 @@ public sealed class InboxApplication : IAsyncDisposable
         : campaign;
 
     /// <summary>Writes one report's effects; true when it released the call's slot.</summary>
-    public async Task<bool> WriteAsync(ProgressWrite write) =>
-        await _connection.ExecuteScalarAsync<long?>(ProgressStatements.For(_database, write), write, _transaction) is not null;
+    public async Task<bool> WriteAsync(ProgressWrite write)
+    {
+        var sql = ProgressStatements.For(_database, write);
+        var released = _database.Writer is { } writer
+            ? await writer.ExecuteScalarAsync(sql, write, _transaction)
+            : await _connection.ExecuteScalarAsync<long?>(sql, write, _transaction);
+        return released is not null and not DBNull;
+    }
 
     /// <summary>
     /// Marks the deliveries of our calls applied and commits their effects; the deliveries of executions that are no
@@ -87,7 +93,8 @@ public sealed class InboxApplication : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _transaction.DisposeAsync();
-        await _connection.DisposeAsync();
+        // The SQLite writer's connection is kept for the next holder of the turn.
+        if (_database.Writer is null) await _connection.DisposeAsync();
         _writerTurn?.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Queue;
 using Dapper;
@@ -51,9 +52,9 @@ public sealed class InboxStore(LedgerDatabase database)
     public async Task StoreAsync(IReadOnlyList<NewDelivery> deliveries, long now)
     {
         if (deliveries.Count == 0) return;
-        await using var connection = await database.OpenAsync();
         if (database.Dialect == LedgerDialect.Postgres)
         {
+            await using var connection = await database.OpenAsync();
             await connection.ExecuteAsync(
                 """
                 INSERT INTO call_events (received_at, execution_id, status, payload, source)
@@ -71,8 +72,9 @@ public sealed class InboxStore(LedgerDatabase database)
         }
 
         using var turn = await database.WriterTurnAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await connection.ExecuteAsync(
+        var writer = await database.Writer!.ConnectionAsync();
+        await using var transaction = await writer.BeginTransactionAsync();
+        await writer.ExecuteAsync(
             "INSERT INTO call_events (received_at, execution_id, status, payload, source) VALUES (@Now, @ExecutionId, @Status, @Payload, @Source)",
             deliveries.Select(d => new { Now = now, d.ExecutionId, d.Status, d.Payload, d.Source }), transaction);
         await transaction.CommitAsync();
@@ -100,10 +102,12 @@ public sealed class InboxStore(LedgerDatabase database)
     /// </summary>
     public async Task<InboxApplication> BeginApplyAsync(IReadOnlyList<string> executionIds, int limit = MaxDeliveriesApplied)
     {
-        var connection = await database.OpenAsync();
+        // On SQLite the turn comes first: the writer's kept connection is its holder's.
         var turn = await database.WriterTurnAsync();
+        DbConnection? connection = null;
         try
         {
+            connection = database.Writer is { } writer ? await writer.ConnectionAsync() : await database.OpenAsync();
             var transaction = await connection.BeginTransactionAsync();
             var lockRows = database.Dialect == LedgerDialect.Postgres ? "FOR UPDATE OF a, q" : "";
             var ids = executionIds.ToArray();
@@ -131,8 +135,8 @@ public sealed class InboxStore(LedgerDatabase database)
         }
         catch
         {
+            if (database.Writer is null && connection is not null) await connection.DisposeAsync();
             turn?.Dispose();
-            await connection.DisposeAsync();
             throw;
         }
     }

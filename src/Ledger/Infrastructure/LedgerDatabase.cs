@@ -21,6 +21,14 @@ public sealed class LedgerDatabase : IDisposable
     private readonly NpgsqlDataSource? _postgres;
     private readonly string? _sqlite;
     private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+    private readonly SqliteWriter? _writer;
+
+    /// <summary>
+    /// WAL lets readers (listings, the API) run beside the single writer; busy_timeout waits out short write locks.
+    /// synchronous = NORMAL in WAL: a commit is in the operating system's hands when it returns, so it survives the
+    /// process being killed (an answered webhook is not lost); a power cut may lose the last commits.
+    /// </summary>
+    internal const string SqlitePragmas = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;";
 
     static LedgerDatabase()
     {
@@ -31,6 +39,7 @@ public sealed class LedgerDatabase : IDisposable
     {
         _postgres = postgres;
         _sqlite = sqlite;
+        _writer = sqlite is null ? null : new SqliteWriter(sqlite);
     }
 
     public LedgerDialect Dialect => _postgres is null ? LedgerDialect.Sqlite : LedgerDialect.Postgres;
@@ -79,10 +88,12 @@ public sealed class LedgerDatabase : IDisposable
 
         var connection = new SqliteConnection(_sqlite);
         await connection.OpenAsync(cancellationToken);
-        // WAL lets readers (listings, the API) run beside the single writer; busy_timeout waits out short write locks.
-        await connection.ExecuteAsync("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;");
+        await connection.ExecuteAsync(SqlitePragmas);
         return connection;
     }
+
+    /// <summary>On SQLite, the writer's kept connection and compiled statements: only while holding <see cref="WriterTurnAsync"/>.</summary>
+    internal SqliteWriter? Writer => _writer;
 
     /// <summary>
     /// On SQLite, the one writer's turn for this process, taken before a busy write transaction: writers queue here
@@ -131,6 +142,7 @@ public sealed class LedgerDatabase : IDisposable
     public void Dispose()
     {
         _postgres?.Dispose();
+        _writer?.Dispose();
         _sqliteWriter.Dispose();
     }
 }
