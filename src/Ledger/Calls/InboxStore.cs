@@ -105,10 +105,11 @@ public sealed class InboxStore(LedgerDatabase database)
         // On SQLite the turn comes first: the writer's kept connection is its holder's.
         var turn = await database.WriterTurnAsync();
         DbConnection? connection = null;
+        DbTransaction? transaction = null;
         try
         {
             connection = database.Writer is { } writer ? await writer.ConnectionAsync() : await database.OpenAsync();
-            var transaction = await connection.BeginTransactionAsync();
+            transaction = await connection.BeginTransactionAsync();
             var lockRows = database.Dialect == LedgerDialect.Postgres ? "FOR UPDATE OF a, q" : "";
             var ids = executionIds.ToArray();
             await using var results = await connection.QueryMultipleAsync(
@@ -135,6 +136,8 @@ public sealed class InboxStore(LedgerDatabase database)
         }
         catch
         {
+            // Rolled back here: the SQLite writer's kept connection must not keep a transaction for its next holder.
+            if (transaction is not null) await transaction.DisposeAsync();
             if (database.Writer is null && connection is not null) await connection.DisposeAsync();
             turn?.Dispose();
             throw;
