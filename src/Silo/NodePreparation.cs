@@ -30,6 +30,11 @@ internal sealed class NodePreparation(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var numbers = Task.Run(PhoneNumberRules.Warm, cancellationToken);
+        if (Grains.KillPoints.Description is { } killAt)
+        {
+            logger.LogWarning("This node kills itself at {KillPoint} ({Variable}): a fault injection for failover tests only", killAt, Grains.KillPoints.Variable);
+        }
+
         if (storage.Value.MigrateOnStart) await migrator.MigrateAsync(cancellationToken);
         var now = UnixMs.From(time.GetUtcNow());
         await users.EnsureSystemSettingsAsync(limits.Value.SystemConcurrency, now);

@@ -2,28 +2,53 @@ using System.Globalization;
 
 namespace CallCampaigns.Testing;
 
-/// <summary>One kill: which node, after how many dials of the round, how long until every user's campaign dialled again.</summary>
-public sealed record FailoverRound(int Victim, int DialsBeforeKill, TimeSpan? Resumed, int DoubleDials, bool Finished);
+/// <summary>
+/// One kill: which node, how (<see cref="FailoverRounds.AfterDials"/> or a named kill point, and whether the armed
+/// point was reached: if not, the node was killed after the dials instead), how many dials the round had seen by then,
+/// how long until every user's campaign dialled again, contacts dialled twice, whether every campaign completed, and
+/// the most calls in flight at the fake Bolna during the round.
+/// </summary>
+public sealed record FailoverRound(
+    int Victim, string Planned, bool PointReached, int DialsBeforeKill, TimeSpan? Resumed, int DoubleDials, bool Finished, int MaxInFlight)
+{
+    /// <summary>How the node died: the named point, or after a number of dials (planned so, or the point was not reached).</summary>
+    public string Kind => PointReached ? Planned : FailoverRounds.AfterDials;
+}
 
 /// <summary>Every round, and the most calls in flight the fake Bolna saw beside the system limit.</summary>
 public sealed record FailoverReport(IReadOnlyList<FailoverRound> Rounds, int MaxInFlight, int Limit);
 
 /// <summary>
-/// Kills one node of a cluster mid-campaign (<c>kill -9</c>), on the shipped defaults, round after round (seeded):
-/// each round starts a campaign per user (one user per node, each through its own node), kills a random node after
-/// a random number of dials, measures the time until every user's campaign dials again (the dead node's campaigns
-/// are the last to), starts the node again, waits for every campaign to complete and counts contacts dialled twice.
-/// Real node processes, a fake Bolna that counts calls in flight from dial to line end.
+/// Kills one node of a cluster mid-campaign, on the shipped defaults, round after round (seeded): each round starts a
+/// campaign per user (one user per node, each through its own node) and kills a random node in one of four ways, each
+/// round of a block of four a different one in a seeded order: <c>kill -9</c> after a random number of the round's
+/// dials, or the node killing itself (<c>CALLCAMPAIGNS_KILL_AT</c>, started so before the round) the n-th time it
+/// reaches a named point: between a slot's claim and its dial, between Bolna accepting a dial and its execution being
+/// recorded, between a webhook answered 202 and its application. It then measures the time until every user's
+/// campaign dials again (the dead node's campaigns are the last to), starts the node again, waits for every campaign
+/// to complete and counts contacts dialled twice. Real node processes, a fake Bolna that counts calls in flight from
+/// dial to line end.
 /// </summary>
 public static class FailoverRounds
 {
+    /// <summary>A <c>kill -9</c> from outside after a number of the round's dials.</summary>
+    public const string AfterDials = "after-dials";
+
+    /// <summary>The product's kill points (<c>CallCampaigns.Grains.KillPoints</c>), by the names its environment variable takes.</summary>
+    public static IReadOnlyList<string> NamedPoints { get; } = ["grant-before-dial", "dial-before-record", "inbox-before-apply"];
+
     private const string AdminKey = "failover-admin";
     private const string Secret = "failover-secret";
+
+    /// <summary>How long an armed node has to reach its point before it is killed from outside after all.</summary>
+    private static readonly TimeSpan PointDeadline = TimeSpan.FromSeconds(60);
+
+    private sealed record Kill(int Victim, string Kind, int Nth);
 
     public static async Task<FailoverReport> RunAsync(
         string database, int nodeCount, int kills, int seed, int contactsPerUser = 24, Action<string>? log = null)
     {
-        var plan = new Random(seed); // which node dies after how many dials: the same for a seed
+        var plan = Plan(new Random(seed), nodeCount, kills, contactsPerUser); // the same kills for a seed
         var durations = new Random(seed + 1);
         await using var bolna = await FakeBolna.StartAsync();
         bolna.RedeliverFor = TimeSpan.FromSeconds(30); // Bolna retries a delivery the dead node refused (to the next node)
@@ -33,11 +58,12 @@ public static class FailoverRounds
         };
 
         var nodes = new NodeProcess?[nodeCount];
+        var armed = new string?[nodeCount];
         var rounds = new List<FailoverRound>();
         var limit = 2 * nodeCount - 1; // users of limit 2 each: the system limit binds
         try
         {
-            for (var i = 0; i < nodeCount; i++) nodes[i] = await StartAsync(database, bolna);
+            for (var i = 0; i < nodeCount; i++) nodes[i] = await StartAsync(database, bolna, null);
             using var admin = new CampaignsClient(nodes[0]!.BaseUrl, AdminKey);
             await admin.SendAsync(HttpMethod.Put, "api/admin/system", new { systemConcurrentCallsLimit = limit });
             var users = new List<(string Key, long[] Contacts)>();
@@ -50,6 +76,18 @@ public static class FailoverRounds
 
             for (var round = 0; round < kills; round++)
             {
+                var kill = plan[round];
+                var victim = kill.Victim;
+                var spec = kill.Kind == AfterDials ? null : $"{kill.Kind}:{kill.Nth}";
+                if (armed[victim] != spec)
+                {
+                    // Armed only for this round: stopped gracefully (nothing runs between rounds), started with its point.
+                    await StopAsync(nodes[victim]!, bolna);
+                    nodes[victim] = await StartAsync(database, bolna, spec);
+                    armed[victim] = spec;
+                }
+
+                bolna.TakeMaxConcurrentCalls();
                 var roundStart = DateTimeOffset.UtcNow;
                 var campaigns = new List<long>();
                 for (var u = 0; u < nodeCount; u++)
@@ -61,19 +99,32 @@ public static class FailoverRounds
                     }))["id"]!.GetValue<long>());
                 }
 
-                var dialsBeforeKill = plan.Next(2 * nodeCount, contactsPerUser * nodeCount / 2);
-                var victim = plan.Next(nodeCount);
+                int DialsSoFar() => bolna.Calls.Count(c => c.At >= roundStart);
+                var reached = false;
+                if (spec is null)
+                {
+                    while (DialsSoFar() < kill.Nth) await Task.Delay(20);
+                }
+                else
+                {
+                    // The node dies by itself at its point; one that has not within the deadline (it ran none of the
+                    // round's campaigns, say) is killed from outside before the round runs out of dials.
+                    var deadline = DateTimeOffset.UtcNow + PointDeadline;
+                    while (!nodes[victim]!.HasExited && DateTimeOffset.UtcNow < deadline && DialsSoFar() < contactsPerUser * nodeCount * 3 / 4) await Task.Delay(20);
+                    reached = nodes[victim]!.HasExited;
+                }
 
-                while (bolna.Calls.Count(c => c.At >= roundStart) < dialsBeforeKill) await Task.Delay(20);
+                var dialsBeforeKill = DialsSoFar();
                 var killedAt = DateTimeOffset.UtcNow;
                 await nodes[victim]!.KillAsync();
                 var gone = DateTimeOffset.UtcNow.AddMilliseconds(200); // a dial the dead node sent before it died may still arrive
-                bolna.WebhookUrls.Remove(Hook(nodes[victim]!));
+                lock (bolna.WebhookUrls) bolna.WebhookUrls.Remove(Hook(nodes[victim]!));
                 var resumed = await WaitUntilEveryCampaignDialsAsync(bolna, nodeCount, contactsPerUser, roundStart, killedAt, gone);
 
                 await nodes[victim]!.DisposeAsync();
                 nodes[victim] = null;
-                nodes[victim] = await StartAsync(database, bolna);
+                nodes[victim] = await StartAsync(database, bolna, null);
+                armed[victim] = null;
                 var finished = true;
                 for (var u = 0; u < nodeCount; u++)
                 {
@@ -89,9 +140,11 @@ public static class FailoverRounds
                 }
 
                 var doubles = bolna.Calls.Where(c => c.At >= roundStart).GroupBy(c => c.RecipientPhoneNumber).Sum(g => g.Count() - 1);
-                rounds.Add(new FailoverRound(victim, dialsBeforeKill, resumed, doubles, finished));
+                var result = new FailoverRound(victim, kill.Kind, reached, dialsBeforeKill, resumed, doubles, finished, bolna.TakeMaxConcurrentCalls());
+                rounds.Add(result);
+                var how = spec is null ? $"after {dialsBeforeKill} dials" : reached ? $"at {spec} ({dialsBeforeKill} dials)" : $"after {dialsBeforeKill} dials ({spec} not reached)";
                 log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                    $"{nodeCount} nodes, kill {round + 1}: node {victim} after {dialsBeforeKill} dials; every campaign dialling again after {resumed?.TotalSeconds:F1} s; double dials {doubles}; completed {finished}"));
+                    $"{nodeCount} nodes, kill {round + 1}: node {victim} {how}; every campaign dialling again after {resumed?.TotalSeconds:F1} s; most in flight {result.MaxInFlight} (limit {limit}); double dials {doubles}; completed {finished}"));
             }
 
             return new FailoverReport(rounds, bolna.MaxConcurrentCalls, limit);
@@ -100,6 +153,29 @@ public static class FailoverRounds
         {
             foreach (var node in nodes) if (node is not null) await node.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// Every round's kill, from the seed: a random victim; the four ways of dying in a seeded order within each block of
+    /// four rounds (so that a few rounds try every one); for a kill after dials, a number of them; for a named point, the
+    /// n-th time: early in the round, so that most of it runs after the death.
+    /// </summary>
+    private static List<Kill> Plan(Random random, int nodeCount, int kills, int contactsPerUser)
+    {
+        var kinds = new List<string>();
+        while (kinds.Count < kills)
+        {
+            string[] block = [AfterDials, .. NamedPoints];
+            random.Shuffle(block);
+            kinds.AddRange(block);
+        }
+
+        return kinds.Take(kills).Select(kind => new Kill(random.Next(nodeCount), kind, kind switch
+        {
+            AfterDials => random.Next(2 * nodeCount, contactsPerUser * nodeCount / 2),
+            "inbox-before-apply" => random.Next(1, 4 * nodeCount), // five webhooks a call, shared by the nodes
+            _ => random.Next(1, 4),
+        })).ToList();
     }
 
     /// <summary>
@@ -141,7 +217,24 @@ public static class FailoverRounds
 
     private static string Hook(NodeProcess node) => $"{node.BaseUrl}api/webhooks/bolna?token={Secret}";
 
-    private static async Task<NodeProcess> StartAsync(string database, FakeBolna bolna)
+    /// <summary>Stops a node as an orchestrator would (SIGTERM), after Bolna stops sending it webhooks.</summary>
+    private static async Task StopAsync(NodeProcess node, FakeBolna bolna)
+    {
+        lock (bolna.WebhookUrls) bolna.WebhookUrls.Remove(Hook(node));
+        try
+        {
+            await node.StopAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (OperationCanceledException)
+        {
+            // Not stopped within the time: killed by the dispose below.
+        }
+
+        await node.DisposeAsync();
+    }
+
+    /// <summary>A node on the shipped defaults; <paramref name="killAt"/> arms a kill point (null: none, whatever the test's own environment says).</summary>
+    private static async Task<NodeProcess> StartAsync(string database, FakeBolna bolna, string? killAt)
     {
         var node = await NodeProcess.StartAsync(new Dictionary<string, string>
         {
@@ -151,8 +244,9 @@ public static class FailoverRounds
             ["Bolna__ApiKey"] = bolna.ApiKey,
             ["Bolna__BaseUrl"] = bolna.BaseUrl.ToString(),
             ["Logging__LogLevel__Default"] = "Warning",
+            ["CALLCAMPAIGNS_KILL_AT"] = killAt ?? "",
         });
-        bolna.WebhookUrls.Add(Hook(node));
+        lock (bolna.WebhookUrls) bolna.WebhookUrls.Add(Hook(node));
         return node;
     }
 }

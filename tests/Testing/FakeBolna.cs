@@ -44,6 +44,7 @@ public sealed class FakeBolna : IAsyncDisposable
     private int _searches;
     private readonly ConcurrentDictionary<string, bool> _stopped = new();
     private int _maxActive;
+    private int _maxSinceTaken;
     private int _nextTarget;
 
     private FakeBolna(WebApplication app, Uri baseUrl)
@@ -56,7 +57,10 @@ public sealed class FakeBolna : IAsyncDisposable
 
     public string ApiKey { get; set; } = "bolna-test-key";
 
-    /// <summary>Where webhooks go, taken in turn (several nodes of one cluster share the load as behind a balancer).</summary>
+    /// <summary>
+    /// Where webhooks go, taken in turn (several nodes of one cluster share the load as behind a balancer). A test that
+    /// changes them while calls play locks the list.
+    /// </summary>
     public IList<string> WebhookUrls { get; } = new List<string>();
 
     /// <summary>How each dial plays out; by default it connects, talks for two seconds and completes.</summary>
@@ -108,6 +112,9 @@ public sealed class FakeBolna : IAsyncDisposable
 
     public int ActiveCalls => Volatile.Read(ref _active);
 
+    /// <summary>The most calls live at once since the last time this was taken (or the start); starts the next period.</summary>
+    public int TakeMaxConcurrentCalls() => Interlocked.Exchange(ref _maxSinceTaken, Volatile.Read(ref _active));
+
     public static async Task<FakeBolna> StartAsync()
     {
         var port = FreePorts.Next();
@@ -158,7 +165,8 @@ public sealed class FakeBolna : IAsyncDisposable
     /// <summary>Posts one webhook body as Bolna would, to the next webhook URL.</summary>
     public async Task<HttpResponseMessage> PostWebhookAsync(JsonObject body, CancellationToken cancellationToken = default)
     {
-        var url = WebhookUrls[(Interlocked.Increment(ref _nextTarget) & int.MaxValue) % WebhookUrls.Count];
+        string url;
+        lock (WebhookUrls) url = WebhookUrls[(Interlocked.Increment(ref _nextTarget) & int.MaxValue) % WebhookUrls.Count]; // a test may change them meanwhile
         return await _http.PostAsJsonAsync(url, body, cancellationToken);
     }
 
@@ -231,6 +239,7 @@ public sealed class FakeBolna : IAsyncDisposable
             Received?.Invoke(call);
             var started = Interlocked.Increment(ref _active);
             for (var max = _maxActive; started > max; max = _maxActive) Interlocked.CompareExchange(ref _maxActive, started, max);
+            for (var max = _maxSinceTaken; started > max; max = _maxSinceTaken) Interlocked.CompareExchange(ref _maxSinceTaken, started, max);
             _executions[call.ExecutionId] = NewExecution(call, "queued");
             lock (_running) _running.Add(Task.Run(() => PlayAsync(call)));
             if (AnswerDelay > TimeSpan.Zero) await Task.Delay(AnswerDelay);

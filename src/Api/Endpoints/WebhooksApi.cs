@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using CallCampaigns.Bolna;
+using CallCampaigns.Grains;
 using CallCampaigns.Grains.Calls;
 using CallCampaigns.Silo;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -69,9 +70,18 @@ public static class WebhooksApi
             return TypedResults.Problem(statusCode: 503, title: "Service Unavailable", detail: "The webhook could not be stored right now; send it again.");
         }
 
-        return result.Outcome == ReportOutcome.Malformed
-            ? TypedResults.Problem(statusCode: 400, title: "Bad Request", detail: result.Error)
-            : TypedResults.Accepted((string?)null, new Accepted(result.Update!.ExecutionId, result.Update.Status));
+        if (result.Outcome == ReportOutcome.Malformed) return TypedResults.Problem(statusCode: 400, title: "Bad Request", detail: result.Error);
+        if (KillPoints.IsArmed(KillPoints.InboxBeforeApply))
+        {
+            // Once the 202 is on its way back to Bolna, which will not send this delivery again: only the inbox has it.
+            request.HttpContext.Response.OnCompleted(() =>
+            {
+                KillPoints.Reached(KillPoints.InboxBeforeApply);
+                return Task.CompletedTask;
+            });
+        }
+
+        return TypedResults.Accepted((string?)null, new Accepted(result.Update!.ExecutionId, result.Update.Status));
     }
 
     /// <summary>The body as text, or null when it is longer than <paramref name="limit"/> bytes (it is not read further).</summary>

@@ -35,6 +35,7 @@ public sealed class DialAnswers(
         switch (result.Outcome)
         {
             case DialOutcome.Accepted:
+                KillPoints.Reached(KillPoints.DialBeforeRecord);
                 var news = await RecordPlacedCallAsync(campaign.Id, request.ItemId, request.Attempt, result.ExecutionId!);
                 if (campaign.DialErrorsInRow > 0) await campaigns.CountDialErrorAsync(campaign.Id, refused: false);
                 return new DialEffect(0, News: news);

@@ -75,6 +75,7 @@ public sealed class Dispatcher(
                 slots.Spend();
                 moved = true;
                 feed.Item(now, item.Id, ItemStatus.Dialing, null, item.Attempts);
+                KillPoints.Reached(KillPoints.GrantBeforeDial);
                 await grains.GetGrain<IDialerGrain>(0).Dial(DialRequests.For(campaign, item));
             }
 
