@@ -49,7 +49,7 @@ public static class KillPoints
         var armed = Current;
         if (armed is null || armed.Point != point) return;
         var count = Interlocked.Increment(ref armed.Count);
-        if (count == armed.Nth) Environment.FailFast($"Kill point {point} reached for the {count}th time ({Variable}); the node dies here, as with kill -9");
+        if (count == armed.Nth) Environment.FailFast($"Kill point {point} reached, time {count} of {armed.Nth} ({Variable}): the node dies here, as with kill -9");
     }
 
     /// <summary>"point" or "point:n"; null for nothing; an unknown point or a bad n throws, so that a typo never quietly disarms a test.</summary>

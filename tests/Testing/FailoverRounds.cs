@@ -89,14 +89,24 @@ public static class FailoverRounds
 
                 bolna.TakeMaxConcurrentCalls();
                 var roundStart = DateTimeOffset.UtcNow;
+                // Each created through its user's node (where it is placed) with its window shut, then opened through
+                // a survivor, the victim's last: an armed node may die as soon as a campaign dials, and no request to
+                // it must be under way then.
+                var shut = roundStart.UtcDateTime.AddHours(2);
                 var campaigns = new List<long>();
                 for (var u = 0; u < nodeCount; u++)
                 {
                     using var client = new CampaignsClient(nodes[u]!.BaseUrl, users[u].Key);
                     campaigns.Add((await client.CreateCampaignAsync(new
                     {
-                        agentId = FakeBolna.AgentId, firstCallTime = "00:00", lastCallTime = "00:00", pacing = "asap", contactIds = users[u].Contacts,
+                        agentId = FakeBolna.AgentId, timeZone = "UTC", pacing = "asap", contactIds = users[u].Contacts,
+                        firstCallTime = shut.ToString("HH:00", CultureInfo.InvariantCulture), lastCallTime = shut.AddHours(1).ToString("HH:00", CultureInfo.InvariantCulture),
                     }))["id"]!.GetValue<long>());
+                }
+
+                foreach (var u in Enumerable.Range(0, nodeCount).OrderBy(u => u == victim))
+                {
+                    await OpenWindowAsync(nodes[(victim + 1) % nodeCount]!, users[u].Key, campaigns[u]);
                 }
 
                 int DialsSoFar() => bolna.Calls.Count(c => c.At >= roundStart);
@@ -214,6 +224,23 @@ public static class FailoverRounds
 
     /// <summary>The user of a number: user i's contacts are numbered from i x 100.</summary>
     private static int UserOf(ReceivedCall call) => int.Parse(call.RecipientPhoneNumber[^4..], CultureInfo.InvariantCulture) / 100;
+
+    /// <summary>Opens a campaign's window to the whole day; tried again while the campaign's node may be dying.</summary>
+    private static async Task OpenWindowAsync(NodeProcess through, string key, long campaignId)
+    {
+        using var client = new CampaignsClient(through.BaseUrl, key);
+        for (var deadline = DateTimeOffset.UtcNow.AddMinutes(2); ; await Task.Delay(500))
+        {
+            try
+            {
+                await client.SendAsync(HttpMethod.Patch, $"api/campaigns/{campaignId}", new { firstCallTime = "00:00", lastCallTime = "00:00" });
+                return;
+            }
+            catch (HttpRequestException) when (DateTimeOffset.UtcNow < deadline)
+            {
+            }
+        }
+    }
 
     private static string Hook(NodeProcess node) => $"{node.BaseUrl}api/webhooks/bolna?token={Secret}";
 
