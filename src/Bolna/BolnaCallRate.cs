@@ -6,7 +6,8 @@ namespace CallCampaigns.Bolna;
 
 /// <summary>
 /// Keeps this node under its share of Bolna's request rate on <c>POST /call</c> (<see cref="BolnaOptions.CallsPerMinute"/>
-/// is the account's limit; the node's share follows the cluster's membership): a sliding one-minute window; dials
+/// is the account's limit; the node's share follows the cluster's membership and its rank in it, see <see cref="DialRate"/>):
+/// a sliding one-minute window; dials
 /// beyond it wait their turn rather than being refused with a 429, at most a minute's worth of them (the rest are not sent).
 /// </summary>
 public sealed class BolnaCallRate(IOptions<BolnaOptions> options, EngineClock time)
@@ -24,10 +25,10 @@ public sealed class BolnaCallRate(IOptions<BolnaOptions> options, EngineClock ti
         }
     }
 
-    /// <summary>The cluster now has <paramref name="nodes"/> nodes that dial.</summary>
-    public void ShareAmong(int nodes)
+    /// <summary>The cluster now has <paramref name="nodes"/> nodes that dial, this one of rank <paramref name="rank"/> among them.</summary>
+    public void ShareAmong(int nodes, int rank)
     {
-        lock (_lock) _rate.ShareAmong(nodes, time.GetUtcNow());
+        lock (_lock) _rate.ShareAmong(nodes, rank, time.GetUtcNow());
     }
 
     /// <summary>

@@ -17,10 +17,11 @@ namespace CallCampaigns.Silo;
 /// looked up at Bolna (their leases are kept: the calls may be live), slots it was granted but never used are
 /// reclaimed, and every running campaign is woken so that those the dead node ran activate here and tell their
 /// demand again. On start, the calls an earlier process of this node left in flight are looked up the same way.
-/// The node's share of Bolna's dial rate follows the number of nodes.
+/// The node's share of Bolna's dial rate follows the number of nodes and its rank among them.
 /// </summary>
 internal sealed class ClusterFailover(
     IClusterMembershipService membership,
+    ILocalSiloDetails local,
     IGrainFactory grains,
     CampaignStore campaigns,
     SlotLeaseStore leases,
@@ -61,8 +62,15 @@ internal sealed class ClusterFailover(
         }
     }
 
-    private static void ShareRate(BolnaCallRate? rate, ClusterMembershipSnapshot snapshot) =>
-        rate?.ShareAmong(Math.Max(1, snapshot.Members.Values.Count(m => IsLive(m.Status))));
+    /// <summary>This node's share of Bolna's rate: by the number of live nodes and its rank among them (ordered by address).</summary>
+    private void ShareRate(BolnaCallRate? rate, ClusterMembershipSnapshot snapshot)
+    {
+        if (rate is null) return;
+        var self = local.SiloAddress.ToParsableString();
+        var others = snapshot.Members.Values.Where(m => IsLive(m.Status) && !m.SiloAddress.Equals(local.SiloAddress))
+            .Select(m => m.SiloAddress.ToParsableString()).ToArray();
+        rate.ShareAmong(others.Length + 1, others.Count(other => string.CompareOrdinal(other, self) < 0));
+    }
 
     private static bool IsLive(SiloStatus status) => status is not (SiloStatus.Dead or SiloStatus.None);
 
