@@ -7,7 +7,7 @@ namespace CallCampaigns.Bench;
 /// Kills of one of 2 and of 3 nodes mid-campaign, on the shipped defaults (<see cref="FailoverRounds"/>): <c>kill -9</c>
 /// after some dials, and the node dying at each named kill point. Per cluster size and per way of dying: the time from
 /// each kill until the dead node's campaigns dial again, the most calls in flight at the fake Bolna beside the limit,
-/// contacts dialled twice for one attempt, and rounds that did not complete.
+/// contacts dialled twice for one attempt, rounds that did not complete, and calls that did not end successful.
 /// </summary>
 internal static class Failover
 {
@@ -33,6 +33,6 @@ internal static class Failover
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"    {kind,-20} {rounds.Count,3} kills; kill -> dialling again: {Percentiles.Describe(resumed)}; " +
             $"most in flight {rounds.Max(r => r.MaxInFlight)} (limit {limit}); double dials {rounds.Sum(r => r.DoubleDials)}; " +
-            $"not resumed within 2 min {rounds.Count(r => r.Resumed is null)}; not completed {rounds.Count(r => !r.Finished)}"));
+            $"not resumed within 2 min {rounds.Count(r => r.Resumed is null)}; not completed {rounds.Count(r => !r.Finished)}; calls not successful {rounds.Sum(r => r.Unsuccessful)}"));
     }
 }

@@ -10,19 +10,19 @@ public sealed class FailoverRoundsTests(PostgresFixture postgres)
     {
         var report = await FailoverRounds.RunAsync(
             await postgres.CreateDatabaseAsync("chaos"), nodeCount: 3, kills: 4, seed: 20261201, contactsPerUser: 12,
-            log: line => TestContext.Current.TestOutputHelper?.WriteLine(line));
+            log: line => TestContext.Current.TestOutputHelper?.WriteLine(line), everyPoint: true);
 
-        Assert.Equal(4, report.Rounds.Count);
+        Assert.InRange(report.Rounds.Count, 4, 7);
         Assert.All(report.Rounds, round =>
         {
             Assert.NotNull(round.Resumed);
             Assert.InRange(round.Resumed.Value, TimeSpan.Zero, TimeSpan.FromSeconds(30));
             Assert.Equal(0, round.DoubleDials);
             Assert.True(round.Finished);
+            Assert.Equal(0, round.Unsuccessful);
             Assert.InRange(round.MaxInFlight, 0, report.Limit);
         });
-        string[] everyWay = [FailoverRounds.AfterDials, .. FailoverRounds.NamedPoints];
-        Assert.Equal(everyWay.Order(StringComparer.Ordinal), report.Rounds.Select(r => r.Kind).Order(StringComparer.Ordinal));
+        Assert.All([FailoverRounds.AfterDials, .. FailoverRounds.NamedPoints], kind => Assert.Contains(kind, report.Rounds.Select(r => r.Kind)));
         Assert.InRange(report.MaxInFlight, 1, report.Limit);
     }
 
