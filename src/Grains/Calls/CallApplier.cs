@@ -216,12 +216,11 @@ public sealed class CallApplier(
     {
         await using var application = await inbox.BeginApplyAsync(executionIds, deliveries);
         if (application.Executions.Count == 0) return ([], false);
-        var news = new Dictionary<long, (int Released, List<ItemMove> Moves)>();
+        var moves = new Dictionary<long, List<ItemMove>>();
+        var releasing = new List<long>(); // each write's campaign, in order
         foreach (var execution in application.Executions)
         {
             if (execution.Attempt is not { } attempt || execution.Campaign is not { } campaign) continue;
-            var released = 0;
-            var moves = new List<ItemMove>();
             foreach (var delivery in execution.Deliveries)
             {
                 if (BolnaWebhook.Parse(delivery.Payload).Update is not { } update) continue;
@@ -233,19 +232,22 @@ public sealed class CallApplier(
                     plan = CallOutcomes.Plan(campaign, attempt, update, now, options.Value.FinalDataCheckAfter)!;
                 }
 
-                if (await application.WriteAsync(plan.Write)) released++;
-                if (plan.ItemMovedTo is { } status) moves.Add(new ItemMove(attempt.ItemId, status, update.Status, attempt.Attempt));
+                application.Write(plan.Write);
+                releasing.Add(campaign.Id);
+                if (plan.ItemMovedTo is { } status)
+                {
+                    if (!moves.TryGetValue(campaign.Id, out var campaignMoves)) moves[campaign.Id] = campaignMoves = [];
+                    campaignMoves.Add(new ItemMove(attempt.ItemId, status, update.Status, attempt.Attempt));
+                }
+
                 attempt = plan.Attempt;
             }
-
-            if (released == 0 && moves.Count == 0) continue;
-            var (r, m) = news.TryGetValue(campaign.Id, out var known) ? known : (0, []);
-            m.AddRange(moves);
-            news[campaign.Id] = (r + released, m);
         }
 
-        await application.CommitAsync(UnixMs.From(now), UnixMs.From(now + UnknownRecheck));
-        return (news.Select(n => (n.Key, new CallNews(n.Value.Released, n.Value.Moves))).ToArray(), application.More);
+        var released = await application.CommitAsync(UnixMs.From(now), UnixMs.From(now + UnknownRecheck));
+        var freed = releasing.Where((_, i) => released[i]).CountBy(id => id).ToDictionary();
+        var news = moves.Keys.Union(freed.Keys).Select(id => (id, new CallNews(freed.GetValueOrDefault(id), moves.GetValueOrDefault(id) ?? [])));
+        return (news.ToArray(), application.More);
     }
 
     /// <summary>1 s, 2 s, 4 s ... up to 5 minutes after the <paramref name="failures"/>-th failure.</summary>

@@ -4,13 +4,14 @@ using CallCampaigns.Ledger.Campaigns;
 using CallCampaigns.Ledger.Infrastructure;
 using CallCampaigns.Ledger.Queue;
 using Dapper;
+using Npgsql;
 
 namespace CallCampaigns.Ledger.Calls;
 
 /// <summary>
 /// One transaction that applies the pending deliveries of some executions: each call as it stands (locked), its
-/// campaign, its deliveries in order; each report's effects are written as they are decided, and the deliveries'
-/// applied mark commits with them. Disposing without committing rolls everything back.
+/// campaign, its deliveries in order; each report's effects are written as they are decided (on PostgreSQL all in one
+/// round trip at the commit), and the deliveries' applied mark commits with them. Disposing without committing rolls everything back.
 /// </summary>
 public sealed class InboxApplication : IAsyncDisposable
 {
@@ -18,6 +19,8 @@ public sealed class InboxApplication : IAsyncDisposable
     private readonly DbConnection _connection;
     private readonly DbTransaction _transaction;
     private readonly IDisposable? _writerTurn;
+    private readonly List<ProgressWrite> _writes = [];
+    private readonly List<bool> _released = [];
 
     internal InboxApplication(
         LedgerDatabase database, DbConnection connection, DbTransaction transaction, IDisposable? writerTurn,
@@ -39,30 +42,29 @@ public sealed class InboxApplication : IAsyncDisposable
 
     /// <summary>
     /// The campaign read again and locked until commit: a lifecycle move (cancel, pause) waits, so a decision that
-    /// depends on the campaign's status (a retry) cannot be overtaken by it.
+    /// depends on the campaign's status (a retry) cannot be overtaken by it. The writes before it are written first
+    /// (one of them may have paused the campaign).
     /// </summary>
-    public async Task<Campaign?> LockCampaignAsync(Campaign campaign) => _database.Dialect == LedgerDialect.Postgres
-        ? (await _connection.QuerySingleOrDefaultAsync<CampaignRecord>(
-            "SELECT * FROM campaigns WHERE id = @Id FOR NO KEY UPDATE", new { campaign.Id }, _transaction))?.ToCampaign()
-        : campaign;
-
-    /// <summary>Writes one report's effects; true when it released the call's slot.</summary>
-    public async Task<bool> WriteAsync(ProgressWrite write)
+    public async Task<Campaign?> LockCampaignAsync(Campaign campaign)
     {
-        var sql = ProgressStatements.For(_database, write);
-        var released = _database.Writer is { } writer
-            ? await writer.ExecuteScalarAsync(sql, write, _transaction)
-            : await _connection.ExecuteScalarAsync<long?>(sql, write, _transaction);
-        return released is not null and not DBNull;
+        if (_database.Dialect != LedgerDialect.Postgres) return campaign;
+        await FlushAsync();
+        return (await _connection.QuerySingleOrDefaultAsync<CampaignRecord>(
+            "SELECT * FROM campaigns WHERE id = @Id FOR NO KEY UPDATE", new { campaign.Id }, _transaction))?.ToCampaign();
     }
 
+    /// <summary>One report's effects, written in order with the others before the commit.</summary>
+    public void Write(ProgressWrite write) => _writes.Add(write);
+
     /// <summary>
-    /// Marks the deliveries of our calls applied and commits their effects; the deliveries of executions that are no
-    /// call of ours (yet) wait until <paramref name="unknownUntil"/>, unless the dial's answer is recorded first (that
-    /// makes them due at once).
+    /// Writes the reports' effects, marks the deliveries of our calls applied and commits them; the deliveries of
+    /// executions that are no call of ours (yet) wait until <paramref name="unknownUntil"/>, unless the dial's answer
+    /// is recorded first (that makes them due at once). Returns, for each write in order, whether it released the
+    /// call's slot.
     /// </summary>
-    public async Task CommitAsync(long now, long unknownUntil)
+    public async Task<IReadOnlyList<bool>> CommitAsync(long now, long unknownUntil)
     {
+        await FlushAsync();
         var applied = Executions.Where(e => e.Attempt is not null).SelectMany(e => e.Deliveries).Select(d => d.Id).ToArray();
         var unknown = Executions.Where(e => e.Attempt is null).Select(e => e.ExecutionId).ToArray();
         if (applied.Length > 0)
@@ -88,6 +90,22 @@ public sealed class InboxApplication : IAsyncDisposable
         }
 
         await _transaction.CommitAsync();
+        return _released;
+    }
+
+    /// <summary>Writes the writes not written yet: on PostgreSQL in one round trip, on SQLite with its kept statements.</summary>
+    private async Task FlushAsync()
+    {
+        var writes = _writes.Skip(_released.Count).ToArray();
+        if (writes.Length == 0) return;
+        if (_database.Writer is { } writer)
+        {
+            foreach (var write in writes)
+                _released.Add(await writer.ExecuteScalarAsync(ProgressStatements.For(_database, write), write, _transaction) is not null and not DBNull);
+            return;
+        }
+
+        _released.AddRange(await ProgressBatch.ExecuteAsync(_database, (NpgsqlConnection)_connection, (NpgsqlTransaction)_transaction, writes));
     }
 
     public async ValueTask DisposeAsync()

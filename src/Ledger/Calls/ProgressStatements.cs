@@ -11,7 +11,14 @@ namespace CallCampaigns.Ledger.Calls;
 /// </summary>
 internal static class ProgressStatements
 {
-    public static string For(LedgerDatabase database, ProgressWrite write)
+    /// <summary>The start of the only statement that returns a row: the slot lease the report released.</summary>
+    public const string Release = "DELETE FROM slot_leases";
+
+    /// <summary>The write's statements as one SQL text (SQLite runs them as one command).</summary>
+    public static string For(LedgerDatabase database, ProgressWrite write) => string.Join(";\n", Statements(database, write));
+
+    /// <summary>The write's statements, in order.</summary>
+    public static IReadOnlyList<string> Statements(LedgerDatabase database, ProgressWrite write)
     {
         var statements = new List<string>
         {
@@ -121,7 +128,7 @@ internal static class ProgressStatements
         }
 
         // The only statement that returns a row: the lease it released.
-        if (write.LineEndsNow) statements.Add("DELETE FROM slot_leases WHERE item_id = @ItemId AND attempt = @Attempt RETURNING id");
-        return string.Join(";\n", statements);
+        if (write.LineEndsNow) statements.Add($"{Release} WHERE item_id = @ItemId AND attempt = @Attempt RETURNING id");
+        return statements;
     }
 }
