@@ -11,9 +11,6 @@ namespace CallCampaigns.Ledger.Calls;
 /// </summary>
 internal static class ProgressStatements
 {
-    /// <summary>The start of the only statement that returns a row: the slot lease the report released.</summary>
-    public const string Release = "DELETE FROM slot_leases";
-
     /// <summary>The write's statements as one SQL text (SQLite runs them as one command).</summary>
     public static string For(LedgerDatabase database, ProgressWrite write) => string.Join(";\n", Statements(database, write));
 
@@ -127,8 +124,8 @@ internal static class ProgressStatements
                 """);
         }
 
-        // The only statement that returns a row: the lease it released.
-        if (write.LineEndsNow) statements.Add($"{Release} WHERE item_id = @ItemId AND attempt = @Attempt RETURNING id");
+        // The only statement that returns a row, and the last: the lease it released.
+        if (write.LineEndsNow) statements.Add("DELETE FROM slot_leases WHERE item_id = @ItemId AND attempt = @Attempt RETURNING id");
         return statements;
     }
 }

@@ -1,6 +1,4 @@
 using System.Data.Common;
-using System.Reflection;
-using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
@@ -13,7 +11,7 @@ namespace CallCampaigns.Ledger.Infrastructure;
 /// stream of webhooks that compiling was most of the applier's own work. The cache is small and bounded: the writes
 /// come from a handful of statement shapes.
 /// </summary>
-internal sealed partial class SqliteWriter(string connectionString) : IDisposable
+internal sealed class SqliteWriter(string connectionString) : IDisposable
 {
     private const int MaxCommands = 64;
 
@@ -44,16 +42,9 @@ internal sealed partial class SqliteWriter(string connectionString) : IDisposabl
             if (_commands.Count >= MaxCommands) Forget(keepConnection: true);
             var command = connection.CreateCommand();
             command.CommandText = sql;
-            var names = ParameterName().Matches(sql).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).ToArray();
-            var values = new Func<object, object?>[names.Length];
-            for (var i = 0; i < names.Length; i++)
-            {
-                var property = typeof(T).GetProperty(names[i], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)
-                    ?? throw new InvalidOperationException($"{typeof(T).Name} has no {names[i]} for its SQL");
-                values[i] = property.GetValue;
-                command.Parameters.Add(new SqliteParameter("@" + names[i], null));
-            }
-
+            var named = NamedParameters.In<T>(sql);
+            foreach (var (name, _) in named) command.Parameters.Add(new SqliteParameter("@" + name, null));
+            var values = named.Select(p => (Func<object, object?>)p.Property.GetValue).ToArray();
             _commands[sql] = cached = (command, values);
         }
 
@@ -72,7 +63,4 @@ internal sealed partial class SqliteWriter(string connectionString) : IDisposabl
     }
 
     public void Dispose() => Forget();
-
-    [GeneratedRegex(@"@(\w+)")]
-    private static partial Regex ParameterName();
 }
