@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using Npgsql;
 
 namespace CallCampaigns.Testing;
 
@@ -133,6 +135,7 @@ public static class FailoverRounds
                 lock (bolna.WebhookUrls) bolna.WebhookUrls.Remove(Hook(nodes[victim]!));
                 var resumed = await WaitUntilEveryCampaignDialsAsync(bolna, nodeCount, contactsPerUser, roundStart, killedAt, gone);
 
+                var deadLog = nodes[victim]!.Log;
                 await nodes[victim]!.DisposeAsync();
                 nodes[victim] = null;
                 nodes[victim] = await StartAsync(database, bolna, null);
@@ -157,6 +160,12 @@ public static class FailoverRounds
                 var doubles = bolna.Calls.Where(c => c.At >= roundStart).GroupBy(c => c.RecipientPhoneNumber).Sum(g => g.Count() - 1);
                 var result = new FailoverRound(victim, kill.Kind, reached, dialsBeforeKill, resumed, doubles, finished, unsuccessful, bolna.TakeMaxConcurrentCalls());
                 rounds.Add(result);
+                if (log is not null && (resumed is null || !finished || doubles > 0 || unsuccessful > 0))
+                {
+                    // What went wrong, from the ledger and from what the nodes said (at warning level by default).
+                    log(await DescribeAsync(database, campaigns, nodes.Select((n, i) => (i, n?.Log ?? "")).Append((victim, deadLog))));
+                }
+
                 var how = spec is null ? $"after {dialsBeforeKill} dials" : reached ? $"at {spec} ({dialsBeforeKill} dials)" : $"after {dialsBeforeKill} dials ({spec} not reached)";
                 log?.Invoke(string.Create(CultureInfo.InvariantCulture,
                     $"{nodeCount} nodes, kill {round + 1}: node {victim} {how}; every campaign dialling again after {resumed?.TotalSeconds:F1} s; most in flight {result.MaxInFlight} (limit {limit}); double dials {doubles}; completed {finished}, {unsuccessful} calls not successful"));
@@ -235,6 +244,60 @@ public static class FailoverRounds
         return waiting.Count == 0 ? latest : null;
     }
 
+    /// <summary>
+    /// A round's campaigns, their calls still open in the ledger (items not ended, slot leases, deliveries not applied)
+    /// and the last lines each node wrote: what a failed round's report needs to be explained without running it again.
+    /// </summary>
+    private static async Task<string> DescribeAsync(string database, IReadOnlyList<long> campaigns, IEnumerable<(int Node, string Log)> logs)
+    {
+        var text = new StringBuilder("The ledger after the round:\n");
+        try
+        {
+            await using var connection = new NpgsqlConnection(database);
+            await connection.OpenAsync();
+            string[] queries =
+            [
+                "SELECT id, user_id, status, status_reason FROM campaigns WHERE id = ANY(@ids) ORDER BY id",
+                "SELECT campaign_id, status, count(*) AS items FROM queue_items WHERE campaign_id = ANY(@ids) GROUP BY campaign_id, status ORDER BY campaign_id, status",
+                "SELECT id, campaign_id, status, attempts, execution_id, started_at, dial_unknown_at FROM queue_items WHERE campaign_id = ANY(@ids) AND status NOT IN ('completed', 'failed') ORDER BY id",
+                "SELECT * FROM slot_leases ORDER BY id",
+                "SELECT id, execution_id, status, source, received_at, attempts, next_attempt_at, set_aside_at, last_error FROM call_events WHERE applied_at IS NULL ORDER BY id LIMIT 50",
+                "SELECT (extract(epoch FROM now()) * 1000)::bigint AS now_ms",
+            ];
+            foreach (var query in queries)
+            {
+                await using var command = new NpgsqlCommand(query, connection);
+                command.Parameters.AddWithValue("ids", campaigns.ToArray());
+                await using var reader = await command.ExecuteReaderAsync();
+                text.Append("  ").Append(query).Append('\n');
+                while (await reader.ReadAsync())
+                {
+                    var row = Enumerable.Range(0, reader.FieldCount).Where(i => !reader.IsDBNull(i)).Select(i => $"{reader.GetName(i)}={Cut(reader.GetValue(i))}");
+                    text.Append("    ").AppendJoin(", ", row).Append('\n');
+                }
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            text.Append("  (not read: ").Append(e.Message).Append(")\n");
+        }
+
+        foreach (var (node, log) in logs)
+        {
+            var lines = log.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            text.Append(CultureInfo.InvariantCulture, $"Node {node}, last {Math.Min(lines.Length, 40)} of {lines.Length} lines:\n");
+            foreach (var line in lines.TakeLast(40)) text.Append("  ").Append(Cut(line)).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static string Cut(object value)
+    {
+        var text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+        return text.Length > 300 ? text[..300] + "..." : text;
+    }
+
     /// <summary>The user of a number: user i's contacts are numbered from i x 100.</summary>
     private static int UserOf(ReceivedCall call) => int.Parse(call.RecipientPhoneNumber[^4..], CultureInfo.InvariantCulture) / 100;
 
@@ -283,7 +346,7 @@ public static class FailoverRounds
             ["Bolna__WebhookSecret"] = Secret,
             ["Bolna__ApiKey"] = bolna.ApiKey,
             ["Bolna__BaseUrl"] = bolna.BaseUrl.ToString(),
-            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Default"] = Environment.GetEnvironmentVariable("CALLCAMPAIGNS_NODE_LOGLEVEL") ?? "Warning",
             ["CALLCAMPAIGNS_KILL_AT"] = killAt ?? "",
         });
         lock (bolna.WebhookUrls) bolna.WebhookUrls.Add(Hook(node));

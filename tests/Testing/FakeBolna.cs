@@ -42,6 +42,7 @@ public sealed class FakeBolna : IAsyncDisposable
     private readonly List<Task> _running = [];
     private int _active;
     private int _searches;
+    private int _lookups;
     private readonly ConcurrentDictionary<string, bool> _stopped = new();
     private int _maxActive;
     private int _maxSinceTaken;
@@ -101,6 +102,9 @@ public sealed class FakeBolna : IAsyncDisposable
 
     /// <summary>How many executions searches were asked for.</summary>
     public int Searches => Volatile.Read(ref _searches);
+
+    /// <summary>How many executions were looked up (<c>GET /executions/{id}</c>).</summary>
+    public int Lookups => Volatile.Read(ref _lookups);
 
     /// <summary>The executions stopped with <c>POST /call/{id}/stop</c>.</summary>
     public IReadOnlyCollection<string> Stopped => _stopped.Keys.ToArray();
@@ -249,7 +253,10 @@ public sealed class FakeBolna : IAsyncDisposable
         });
 
         app.MapGet("/executions/{id}", (string id) =>
-            _executions.TryGetValue(id, out var body) ? Results.Text(body.ToJsonString(), "application/json") : Results.Json(new { detail = "Not found" }, statusCode: 404));
+        {
+            Interlocked.Increment(ref _lookups);
+            return _executions.TryGetValue(id, out var body) ? Results.Text(body.ToJsonString(), "application/json") : Results.Json(new { detail = "Not found" }, statusCode: 404);
+        });
 
         app.MapPost("/call/{id}/stop", (string id) =>
         {

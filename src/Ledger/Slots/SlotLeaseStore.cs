@@ -109,10 +109,11 @@ public sealed class SlotLeaseStore(LedgerDatabase database)
     }
 
     /// <summary>
-    /// Leases of calls whose time ran out, with what is needed to look the call up, each next looked at later: a
-    /// call Bolna named at <paramref name="extendTo"/>; a dial whose call is still being searched for after as long as
-    /// it has waited, between <paramref name="searchAfterMs"/> and <paramref name="searchAtMostEveryMs"/>, and once more
-    /// when it reaches <paramref name="giveUpAfterMs"/>.
+    /// Leases of calls whose time ran out, with what is needed to look the call up, each next looked at after as long
+    /// as its slot has been held, between <paramref name="searchAfterMs"/> and <paramref name="searchAtMostEveryMs"/>:
+    /// a call Bolna named, at the latest at <paramref name="extendTo"/> (a call taken over from a dead node, whose
+    /// line end Bolna may have sent to that node, is looked up again within seconds, not one stale period later); a
+    /// dial whose call is still being searched for, and once more when it reaches <paramref name="giveUpAfterMs"/>.
     /// </summary>
     public async Task<IReadOnlyList<ExpiredLease>> ExpiredAsync(long now, long extendTo, long searchAfterMs, long searchAtMostEveryMs, long giveUpAfterMs)
     {
@@ -132,7 +133,7 @@ public sealed class SlotLeaseStore(LedgerDatabase database)
             $"""
             UPDATE slot_leases SET expires_at = CASE WHEN execution_id IS NULL
                 THEN {database.Least}(granted_at + @giveUpAfterMs + 1, @now + {database.Greatest}(@searchAfterMs, {database.Least}(@searchAtMostEveryMs, @now - granted_at)))
-                ELSE @extendTo END
+                ELSE {database.Least}(@extendTo, @now + {database.Greatest}(@searchAfterMs, {database.Least}(@searchAtMostEveryMs, @now - granted_at))) END
             WHERE item_id IS NOT NULL AND expires_at < @now
             """,
             new { now, extendTo, searchAfterMs, searchAtMostEveryMs, giveUpAfterMs }, transaction);

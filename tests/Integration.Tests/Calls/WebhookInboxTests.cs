@@ -223,6 +223,37 @@ public sealed class WebhookInboxTests
     }
 
     [Fact]
+    public async Task A_call_found_live_by_a_look_up_whose_line_end_never_came_frees_its_slot_at_the_next_look_up_within_five_minutes()
+    {
+        await using var node = await ScheduledNode.StartAsync(Noon);
+        var ends = new TaskCompletionSource();
+        node.Bolna.Script = _ =>
+        [
+            new(TimeSpan.Zero, "ringing"), new(TimeSpan.Zero, "in-progress"),
+            new(TimeSpan.Zero, "call-disconnected", Until: ends.Task, Delivered: false),
+            new(TimeSpan.Zero, "completed", Conversation(40), Delivered: false),
+        ];
+        var contact = await node.ContactAsync();
+        var campaign = await node.CampaignAsync(Campaign(contact));
+        await Eventually.HoldsAsync(async () => (await node.ItemAsync(campaign, contact))["status"]!.GetValue<string>() == "in-progress");
+
+        // No news for longer than Engine__StaleCallAfter: Bolna is asked, and the call is still live.
+        node.Clock.Advance(TimeSpan.FromMinutes(16));
+        await Eventually.HoldsAsync(() => node.Bolna.Lookups == 1);
+        Assert.Equal("in-progress", (await node.ItemAsync(campaign, contact))["status"]!.GetValue<string>());
+
+        // Its line ends, and the webhooks saying so are lost (they went to a node that died, say).
+        ends.SetResult();
+        using var bolna = new HttpClient { BaseAddress = node.Bolna.BaseUrl };
+        await Eventually.HoldsAsync(async () => (await bolna.GetStringAsync($"executions/{node.Bolna.Calls[0].ExecutionId}", Cancel)).Contains("\"completed\"", StringComparison.Ordinal));
+        node.Clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(5));
+        var done = await node.User.WaitForCampaignAsync(campaign, c => (string?)c["status"] == "completed", Within);
+
+        Assert.Equal(1, done["successfulCalls"]!.GetValue<int>());
+        Assert.Equal(40.0, (await node.ItemAsync(campaign, contact))["durationSeconds"]!.GetValue<double>());
+    }
+
+    [Fact]
     public async Task A_delivery_that_keeps_failing_is_set_aside_for_the_admin_and_the_deliveries_behind_it_still_apply()
     {
         await using var node = await ScheduledNode.StartAsync(Noon);
