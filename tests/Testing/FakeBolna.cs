@@ -329,9 +329,10 @@ public sealed class FakeBolna : IAsyncDisposable
                             using var response = await PostWebhookAsync((JsonObject)body.DeepClone(), _stopping.Token);
                             if (response.IsSuccessStatusCode) break;
                         }
-                        catch (HttpRequestException)
+                        catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !_stopping.IsCancellationRequested))
                         {
-                            // A node that is down misses this delivery, as with the real Bolna.
+                            // A node that is down (or does not answer in time) misses this delivery, as with the real
+                            // Bolna; the call itself goes on.
                         }
 
                         if (DateTimeOffset.UtcNow >= deadline) break;
