@@ -237,7 +237,8 @@ public sealed class WebhookInboxTests
         var campaign = await node.CampaignAsync(Campaign(contact));
         await Eventually.HoldsAsync(async () => (await node.ItemAsync(campaign, contact))["status"]!.GetValue<string>() == "in-progress");
 
-        // No news for longer than Engine__StaleCallAfter: Bolna is asked, and the call is still live.
+        // No news for longer than the shipped Engine__StaleCallAfter (15 min; only the engine's clock is the test's):
+        // Bolna is asked, and the call is still live.
         node.Clock.Advance(TimeSpan.FromMinutes(16));
         await Eventually.HoldsAsync(() => node.Bolna.Lookups == 1);
         Assert.Equal("in-progress", (await node.ItemAsync(campaign, contact))["status"]!.GetValue<string>());
