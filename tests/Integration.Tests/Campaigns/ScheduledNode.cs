@@ -120,8 +120,20 @@ public sealed class ScheduledNode : IAsyncDisposable
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (Bolna.Calls.Count < count && DateTime.UtcNow < deadline) await Task.Delay(20);
-        Assert.Equal(count, Bolna.Calls.Count);
+        if (Bolna.Calls.Count != count) Assert.Fail($"Bolna saw {Bolna.Calls.Count} dials, not {count}, by {DateTime.UtcNow:HH:mm:ss.fff}.\n{await StateAsync()}");
         return Bolna.Calls;
+    }
+
+    /// <summary>What a failed wait reports: the ledger's items and slot leases, and the node's last log lines.</summary>
+    private async Task<string> StateAsync()
+    {
+        await using var connection = await Node.Services.GetRequiredService<LedgerDatabase>().OpenAsync();
+        var items = await connection.QueryAsync(
+            "SELECT id, campaign_id, status, attempts, execution_id, started_at, dial_unknown_at, held_until FROM queue_items ORDER BY id");
+        var leases = await connection.QueryAsync("SELECT * FROM slot_leases ORDER BY id");
+        static string Rows(IEnumerable<dynamic> rows) =>
+            string.Join('\n', rows.Select(row => "  " + string.Join(", ", ((IDictionary<string, object?>)row).Select(c => $"{c.Key}={c.Value}"))));
+        return $"Items (clock {Clock.GetUtcNow():u}):\n{Rows(items)}\nSlot leases:\n{Rows(leases)}\nNode log:\n{Node.Log.Last()}";
     }
 
     public async ValueTask DisposeAsync()

@@ -4,6 +4,7 @@ using CallCampaigns.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CallCampaigns.Integration.Tests.Infrastructure;
 
@@ -15,15 +16,19 @@ public sealed class EmbeddedNode : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private EmbeddedNode(WebApplication app, Uri baseUrl)
+    private EmbeddedNode(WebApplication app, Uri baseUrl, NodeLog log)
     {
         _app = app;
         BaseUrl = baseUrl;
+        Log = log;
     }
 
     public Uri BaseUrl { get; }
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>The engine's log lines at Information and above, for a test's failure message.</summary>
+    public NodeLog Log { get; }
 
     public string AdminKey => _app.Services.GetRequiredService<NodeSecrets>().AdminKey;
 
@@ -48,11 +53,14 @@ public sealed class EmbeddedNode : IAsyncDisposable
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         if (time is not null) builder.Services.AddSingleton(new CallCampaigns.Domain.EngineClock(time)); // the engine's clock only, not Orleans'
+        var log = new NodeLog();
+        builder.Logging.AddProvider(log);
+        builder.Logging.AddFilter<NodeLog>("CallCampaigns", LogLevel.Information);
         builder.AddCallCampaignsApi();
         var app = builder.Build();
         app.UseCallCampaignsApi();
         await app.StartAsync();
-        return new EmbeddedNode(app, new Uri($"http://127.0.0.1:{port}/"));
+        return new EmbeddedNode(app, new Uri($"http://127.0.0.1:{port}/"), log);
     }
 
     public async ValueTask DisposeAsync()
