@@ -268,13 +268,8 @@ public static class FailoverRounds
             {
                 await using var command = new NpgsqlCommand(query, connection);
                 command.Parameters.AddWithValue("ids", campaigns.ToArray());
-                await using var reader = await command.ExecuteReaderAsync();
                 text.Append("  ").Append(query).Append('\n');
-                while (await reader.ReadAsync())
-                {
-                    var row = Enumerable.Range(0, reader.FieldCount).Where(i => !reader.IsDBNull(i)).Select(i => $"{reader.GetName(i)}={Cut(reader.GetValue(i))}");
-                    text.Append("    ").AppendJoin(", ", row).Append('\n');
-                }
+                await LedgerRows.AppendAsync(text, command);
             }
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
@@ -286,16 +281,10 @@ public static class FailoverRounds
         {
             var lines = log.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             text.Append(CultureInfo.InvariantCulture, $"Node {node}, last {Math.Min(lines.Length, 40)} of {lines.Length} lines:\n");
-            foreach (var line in lines.TakeLast(40)) text.Append("  ").Append(Cut(line)).Append('\n');
+            foreach (var line in lines.TakeLast(40)) text.Append("  ").Append(LedgerRows.Cut(line)).Append('\n');
         }
 
         return text.ToString();
-    }
-
-    private static string Cut(object value)
-    {
-        var text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
-        return text.Length > 300 ? text[..300] + "..." : text;
     }
 
     /// <summary>The user of a number: user i's contacts are numbered from i x 100.</summary>

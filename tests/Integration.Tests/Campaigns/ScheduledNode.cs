@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Integration.Tests.Infrastructure;
@@ -127,13 +128,16 @@ public sealed class ScheduledNode : IAsyncDisposable
     /// <summary>What a failed wait reports: the ledger's items and slot leases, and the node's last log lines.</summary>
     private async Task<string> StateAsync()
     {
+        var text = new StringBuilder($"Items (clock {Clock.GetUtcNow():u}):\n");
         await using var connection = await Node.Services.GetRequiredService<LedgerDatabase>().OpenAsync();
-        var items = await connection.QueryAsync(
-            "SELECT id, campaign_id, status, attempts, execution_id, started_at, dial_unknown_at, held_until FROM queue_items ORDER BY id");
-        var leases = await connection.QueryAsync("SELECT * FROM slot_leases ORDER BY id");
-        static string Rows(IEnumerable<dynamic> rows) =>
-            string.Join('\n', rows.Select(row => "  " + string.Join(", ", ((IDictionary<string, object?>)row).Select(c => $"{c.Key}={c.Value}"))));
-        return $"Items (clock {Clock.GetUtcNow():u}):\n{Rows(items)}\nSlot leases:\n{Rows(leases)}\nNode log:\n{Node.Log.Last()}";
+        await using var items = connection.CreateCommand();
+        items.CommandText = "SELECT id, campaign_id, status, attempts, execution_id, started_at, dial_unknown_at, held_until FROM queue_items ORDER BY id";
+        await LedgerRows.AppendAsync(text, items, "  ");
+        text.Append("Slot leases:\n");
+        await using var leases = connection.CreateCommand();
+        leases.CommandText = "SELECT * FROM slot_leases ORDER BY id";
+        await LedgerRows.AppendAsync(text, leases, "  ");
+        return text.Append("Node log:\n").Append(Node.Log.Last()).ToString();
     }
 
     public async ValueTask DisposeAsync()
