@@ -15,4 +15,6 @@ internal static class Arguments
         var at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
     }
+
+    public static bool Flag(string[] args, string name) => Array.IndexOf(args, name) >= 0;
 }

@@ -30,7 +30,8 @@ internal static class EtaAccuracy
     /// <summary>How long after the window opens the calling rule lets the UK contacts be called.</summary>
     private static readonly TimeSpan Stagger = TimeSpan.FromMinutes(2);
 
-    public static async Task RunAsync(double talkSeconds, int systemLimit)
+    /// <param name="detail">Print each item's estimate and real start, in seconds from its opening.</param>
+    public static async Task RunAsync(double talkSeconds, int systemLimit, bool detail)
     {
         await using var postgres = await PostgresServer.StartAsync();
         await using var bolna = await FakeBolna.StartAsync();
@@ -142,6 +143,11 @@ internal static class EtaAccuracy
                 var error = (started - estimate).TotalSeconds;
                 var opened = isUk ? ukOpens : opens;
                 errors.Add(error);
+                if (detail)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"    campaign {id} item {item["id"]}{(isUk ? " (UK)" : "")}: estimated {(estimate - opened).TotalSeconds:F1} s, started {(started - opened).TotalSeconds:F1} s after its opening"));
+                }
                 if (Math.Abs(error) <= 0.10 * lead) within++;
                 if (Math.Abs(error) <= Math.Max(0.10 * (estimate - opened).TotalSeconds, talkSeconds))
                 {

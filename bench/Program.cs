@@ -10,7 +10,8 @@ var benchmarks = new Dictionary<string, Func<Task>>(StringComparer.OrdinalIgnore
         ledger: Arguments.Text(args, "--ledger", "both")),
     ["failover"] = () => Failover.RunAsync(kills: Arguments.Int(args, "--kills", 10), seed: Arguments.Int(args, "--seed", 12)),
     ["gate"] = () => GatePasses.RunAsync(items: Arguments.Int(args, "--items", 1_000_000), ledgers: Arguments.Text(args, "--ledgers", "postgres,sqlite")),
-    ["eta"] = () => EtaAccuracy.RunAsync(talkSeconds: Arguments.Int(args, "--talk-seconds", 2), systemLimit: Arguments.Int(args, "--system-limit", 5)),
+    ["eta"] = () => EtaAccuracy.RunAsync(
+        talkSeconds: Arguments.Int(args, "--talk-seconds", 2), systemLimit: Arguments.Int(args, "--system-limit", 5), detail: Arguments.Flag(args, "--detail")),
     ["fuzz"] = async () => Environment.ExitCode = await RouteFuzzRun.RunAsync(
         cases: Arguments.Int(args, "--cases", 200), seed: Arguments.Text(args, "--seed", CallCampaigns.Testing.Fuzz.RouteFuzz.DefaultSeed),
         ledgers: Arguments.Text(args, "--ledgers", "postgres,sqlite")),
@@ -24,7 +25,7 @@ if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
     Console.WriteLine("  webhooks [--calls 5000] [--campaigns 40] [--senders 32] [--ledger both|postgres|sqlite]   webhooks/s and answer latency vs a bare endpoint");
     Console.WriteLine("  failover [--kills 10] [--seed 12]   kill -9 of one of 2 and of 3 nodes: time until its campaigns dial again, calls in flight, double dials");
     Console.WriteLine("  gate [--items 1000000] [--ledgers postgres,sqlite]   one dispatch pass through the dial gate, 90% of the items held by contact time, beside 1,000 items");
-    Console.WriteLine("  eta [--talk-seconds 2] [--system-limit 5]   share of calls starting within 10% of their estimated call time");
+    Console.WriteLine("  eta [--talk-seconds 2] [--system-limit 5] [--detail]   share of calls starting within 10% of their estimated call time (--detail: each item's)");
     Console.WriteLine("  fuzz [--cases 200] [--seed 0N0XIzNsQ0O2] [--ledgers postgres,sqlite]   every route with generated input: per route cases, 2xx/4xx, failures");
     return 2;
 }

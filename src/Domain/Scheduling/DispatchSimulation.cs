@@ -40,7 +40,8 @@ public sealed record CampaignRun(int Dialled, DateTimeOffset? FirstStart, DateTi
 /// <c>UserGrain</c>), and the campaign dials its first dialable item in dispatch order (as <c>CampaignGrain</c>).
 /// Slots are whole: two slots among three campaigns go in rounds (two calls, then the third and one of the first),
 /// not at two thirds of the speed each. Every call holds its slot for its campaign's call length; a call in flight
-/// frees its slot one call length after it started (now, if that has passed). With more calls in flight than a
+/// frees its slot one call length after it started (now, if that has passed); calls that end together free their
+/// slots one at a time, in the order they were placed, each handed on before the next. With more calls in flight than a
 /// limit allows (it was lowered), a freed slot goes on only once the calls are back under it.
 /// Who is served first is not known (the grains' cursors are not in the ledger): users and campaigns are taken in
 /// the order given, which the caller makes "longest without a call first".
@@ -66,7 +67,7 @@ public static class DispatchSimulation
         var t = now;
         for (var events = 0; events < MaxEvents && t <= until; events++)
         {
-            state.Release(t);
+            while (state.ReleaseOne(t)) state.Distribute(systemLimit, t);
             state.Distribute(systemLimit, t);
             if (!state.Lanes.TryGetValue(focus, out var lane) || lane.Done) break;
             if (state.NextMoment(systemLimit, t) is not { } next) break;
@@ -81,10 +82,12 @@ public static class DispatchSimulation
     {
         private readonly Dictionary<string, (int Limit, RoundRobin<long> Campaigns, List<Lane> Lanes)> _users = [];
         private readonly RoundRobin<string> _turns = new();
-        private readonly PriorityQueue<(string User, Lane Lane), DateTimeOffset> _calls = new();
+        /// <summary>Calls in flight by their end; those ending together in the order they were placed.</summary>
+        private readonly PriorityQueue<(string User, Lane Lane), (DateTimeOffset End, DateTimeOffset Since, long Order)> _calls = new();
         private readonly Dictionary<string, int> _inFlight = [];
         private readonly Dictionary<long, DateTimeOffset> _starts = [];
         private int _systemInFlight;
+        private long _order;
 
         public Replay(IReadOnlyList<SimulatedUser> users, DateTimeOffset now)
         {
@@ -104,7 +107,7 @@ public static class DispatchSimulation
                     foreach (var since in campaign.InFlightSince)
                     {
                         var end = since + campaign.CallLength;
-                        _calls.Enqueue((user.Id, lane), end < now ? now : end);
+                        Call(user.Id, lane, since, end < now ? now : end);
                         lane.Extend(end < now ? now : end);
                     }
                 }
@@ -118,20 +121,29 @@ public static class DispatchSimulation
 
         public Dictionary<long, Lane> Lanes { get; } = [];
 
-        /// <summary>Frees the slots of the calls that have ended by <paramref name="t"/>.</summary>
-        public void Release(DateTimeOffset t)
+        /// <summary>
+        /// Frees the slot of the first call that has ended by <paramref name="t"/>, if any. Calls that end together
+        /// free their slots one at a time, in the order they were placed, each slot handed on before the next is
+        /// freed, as their line ends reach the grains: the first to end goes to whoever has room then.
+        /// </summary>
+        public bool ReleaseOne(DateTimeOffset t)
         {
-            while (_calls.TryPeek(out var call, out var end) && end <= t)
-            {
-                _calls.Dequeue();
-                _inFlight[call.User]--;
-                _systemInFlight--;
-            }
+            if (!_calls.TryPeek(out var call, out var end) || end.End > t) return false;
+            _calls.Dequeue();
+            _inFlight[call.User]--;
+            _systemInFlight--;
+            return true;
         }
 
         /// <summary>Hands out the free slots at <paramref name="t"/> one at a time, in round-robin order.</summary>
+        /// <remarks>
+        /// The calls start in the order the grains place them: the slots handed out together go to each user in one
+        /// message (users in the order of their first slot), and each user passes them on to each campaign in one
+        /// (in the same order), so the calls end, and free their slots, in that order.
+        /// </remarks>
         public void Distribute(int systemLimit, DateTimeOffset t)
         {
+            var given = new List<(string User, Lane Lane)>();
             while (_systemInFlight < systemLimit && _turns.TryPeek(user => HasRoom(user) && Wants(user, t), out var userId))
             {
                 var (_, campaigns, _) = _users[userId];
@@ -141,9 +153,14 @@ public static class DispatchSimulation
                 if (itemId is { } id) _starts[id] = t;
                 _turns.Served(userId);
                 campaigns.Served(campaignId);
-                _calls.Enqueue((userId, lane), t + lane.CallLength);
+                given.Add((userId, lane));
                 _inFlight[userId]++;
                 _systemInFlight++;
+            }
+
+            foreach (var call in given.GroupBy(call => call.User).SelectMany(user => user.GroupBy(call => call.Lane)).SelectMany(lane => lane))
+            {
+                Call(call.User, call.Lane, t, t + call.Lane.CallLength);
             }
         }
 
@@ -153,7 +170,7 @@ public static class DispatchSimulation
         /// </summary>
         public DateTimeOffset? NextMoment(int systemLimit, DateTimeOffset t)
         {
-            DateTimeOffset? next = _calls.TryPeek(out _, out var end) ? end : null;
+            DateTimeOffset? next = _calls.TryPeek(out _, out var end) ? end.End : null;
             if (_systemInFlight >= systemLimit) return next;
             foreach (var (userId, (_, _, lanes)) in _users)
             {
@@ -169,6 +186,8 @@ public static class DispatchSimulation
 
         public DispatchOutcome Outcome() =>
             new(_starts, Lanes.ToDictionary(pair => pair.Key, pair => pair.Value.Run()));
+
+        private void Call(string userId, Lane lane, DateTimeOffset since, DateTimeOffset end) => _calls.Enqueue((userId, lane), (end, since, ++_order));
 
         private bool HasRoom(string userId) => _inFlight[userId] < _users[userId].Limit;
 
