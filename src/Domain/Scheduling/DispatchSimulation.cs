@@ -124,7 +124,7 @@ public static class DispatchSimulation
         /// <summary>
         /// Frees the slot of the first call that has ended by <paramref name="t"/>, if any. Calls that end together
         /// free their slots one at a time, in the order they were placed, each slot handed on before the next is
-        /// freed, as their line ends reach the grains: the first to end goes to whoever has room then.
+        /// freed, as their line ends reach the grains one by one.
         /// </summary>
         public bool ReleaseOne(DateTimeOffset t)
         {
