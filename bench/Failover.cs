@@ -11,11 +11,11 @@ namespace CallCampaigns.Bench;
 /// </summary>
 internal static class Failover
 {
-    public static async Task RunAsync(int kills, int seed)
+    public static async Task RunAsync(int kills, int seed, IReadOnlyList<int> clusterSizes)
     {
         await using var postgres = await PostgresServer.StartAsync();
         Console.WriteLine($"Failover on the shipped defaults: {kills} kills of one node per cluster size, seed {seed}");
-        foreach (var nodes in new[] { 2, 3 })
+        foreach (var nodes in clusterSizes)
         {
             var report = await FailoverRounds.RunAsync(
                 await postgres.CreateDatabaseAsync("failover"), nodes, kills, seed + nodes, log: line => Console.WriteLine("    " + line));

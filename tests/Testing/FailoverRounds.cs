@@ -157,13 +157,20 @@ public static class FailoverRounds
                     }
                 }
 
-                var doubles = bolna.Calls.Where(c => c.At >= roundStart).GroupBy(c => c.RecipientPhoneNumber).Sum(g => g.Count() - 1);
+                var twice = bolna.Calls.Where(c => c.At >= roundStart).GroupBy(c => c.RecipientPhoneNumber).Where(g => g.Count() > 1).ToArray();
+                var doubles = twice.Sum(g => g.Count() - 1);
                 var result = new FailoverRound(victim, kill.Kind, reached, dialsBeforeKill, resumed, doubles, finished, unsuccessful, bolna.TakeMaxConcurrentCalls());
                 rounds.Add(result);
                 if (log is not null && (resumed is null || !finished || doubles > 0 || unsuccessful > 0))
                 {
                     // What went wrong, from the ledger and from what the nodes said (at warning level by default).
-                    log(await DescribeAsync(database, campaigns, nodes.Select((n, i) => (i, n?.Log ?? "")).Append((victim, deadLog))));
+                    foreach (var number in twice)
+                    {
+                        log(string.Create(CultureInfo.InvariantCulture,
+                            $"{number.Key} dialled {number.Count()} times: {string.Join(", ", number.Select(c => $"{c.ExecutionId} at {(c.At - killedAt).TotalSeconds:F2} s from the kill"))}"));
+                    }
+
+                    log(await DescribeAsync(database, campaigns, twice.Select(g => g.Key).ToArray(), nodes.Select((n, i) => (i, n?.Log ?? "")).Append((victim, deadLog))));
                 }
 
                 var how = spec is null ? $"after {dialsBeforeKill} dials" : reached ? $"at {spec} ({dialsBeforeKill} dials)" : $"after {dialsBeforeKill} dials ({spec} not reached)";
@@ -245,10 +252,12 @@ public static class FailoverRounds
     }
 
     /// <summary>
-    /// A round's campaigns, their calls still open in the ledger (items not ended, slot leases, deliveries not applied)
-    /// and the last lines each node wrote: what a failed round's report needs to be explained without running it again.
+    /// A round's campaigns, their calls still open in the ledger (items not ended, slot leases, deliveries not applied),
+    /// the items and deliveries of the numbers dialled twice, and the last lines each node wrote: what a failed round's
+    /// report needs to be explained without running it again.
     /// </summary>
-    private static async Task<string> DescribeAsync(string database, IReadOnlyList<long> campaigns, IEnumerable<(int Node, string Log)> logs)
+    private static async Task<string> DescribeAsync(
+        string database, IReadOnlyList<long> campaigns, IReadOnlyList<string> dialledTwice, IEnumerable<(int Node, string Log)> logs)
     {
         var text = new StringBuilder("The ledger after the round:\n");
         try
@@ -260,6 +269,8 @@ public static class FailoverRounds
                 "SELECT id, user_id, status, status_reason FROM campaigns WHERE id = ANY(@ids) ORDER BY id",
                 "SELECT campaign_id, status, count(*) AS items FROM queue_items WHERE campaign_id = ANY(@ids) GROUP BY campaign_id, status ORDER BY campaign_id, status",
                 "SELECT id, campaign_id, status, attempts, execution_id, started_at, dial_unknown_at FROM queue_items WHERE campaign_id = ANY(@ids) AND status NOT IN ('completed', 'failed') ORDER BY id",
+                "SELECT id, campaign_id, status, attempts, execution_id, started_at, ended_at, outcome FROM queue_items WHERE campaign_id = ANY(@ids) AND phone_number = ANY(@twice) ORDER BY id",
+                "SELECT id, execution_id, status, source, received_at, applied_at FROM call_events WHERE execution_id IN (SELECT execution_id FROM queue_items WHERE campaign_id = ANY(@ids) AND phone_number = ANY(@twice)) ORDER BY id",
                 "SELECT * FROM slot_leases ORDER BY id",
                 "SELECT id, execution_id, status, source, received_at, attempts, next_attempt_at, set_aside_at, last_error FROM call_events WHERE applied_at IS NULL ORDER BY id LIMIT 50",
                 "SELECT (extract(epoch FROM now()) * 1000)::bigint AS now_ms",
@@ -268,6 +279,7 @@ public static class FailoverRounds
             {
                 await using var command = new NpgsqlCommand(query, connection);
                 command.Parameters.AddWithValue("ids", campaigns.ToArray());
+                command.Parameters.AddWithValue("twice", dialledTwice.ToArray());
                 text.Append("  ").Append(query).Append('\n');
                 await LedgerRows.AppendAsync(text, command);
             }
