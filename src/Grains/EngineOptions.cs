@@ -18,6 +18,15 @@ public sealed class EngineOptions
     public TimeSpan StaleCallAfter { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
+    /// A claimed dial whose answer has not been recorded within this time counts as a lost answer (its dialer's node
+    /// hung, say, or could not deliver it): it is not sent any more if it has not been yet, and Bolna's executions are
+    /// searched for the call it may have placed, as after a time-out. Well past the longest a dial takes on its own
+    /// (a minute waiting for its turn under Bolna's request rate, then the request's own time-outs), so that no
+    /// request can still be on its way to Bolna once the search's window is over.
+    /// </summary>
+    public TimeSpan DialAnswerTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// After a dial request got no answer (a timeout or a 5xx), how long to wait before searching Bolna's executions
     /// for the call it may have placed; later searches back off (each after as long as the dial has waited, at most
     /// five minutes apart).

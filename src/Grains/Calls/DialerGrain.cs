@@ -51,7 +51,8 @@ public sealed class DialerGrain(
 
     /// <summary>
     /// Why a dial that waited for its turn must not be sent after all: the campaign no longer runs or its window
-    /// closed, the item is no longer dialing this attempt, its slot is gone, or its contact was deleted. Null: send it.
+    /// closed, the item is no longer dialing this attempt, its slot is gone, its answer was already given up for lost
+    /// (<see cref="EngineOptions.DialAnswerTimeout"/>), or its contact was deleted. Null: send it.
     /// </summary>
     private async Task<string?> WhyNotAsync(DialRequest request)
     {
@@ -59,6 +60,7 @@ public sealed class DialerGrain(
         if (check is null || check.Status != ItemStatus.Dialing || check.Attempts != request.Attempt) return "the item is no longer being dialled";
         if (check.ContactId is null) return "its contact was deleted";
         if (!check.LeaseHeld) return "its call slot is no longer held";
+        if (check.DialUnknownAt is not null) return "its answer was given up for lost; a search of Bolna's executions settles it";
         if (campaign is null || campaign.Status != CampaignStatus.Active) return $"the campaign is {campaign?.Status ?? "gone"}";
         // On each contact's clock the gate has just read the window in the contact's zones, not the campaign's.
         return campaign.OnContactsClock || campaign.Window.IsOpenAt(time.GetUtcNow()) ? null : "the campaign's calling window closed";

@@ -36,7 +36,7 @@ public sealed class DialAnswers(
         {
             case DialOutcome.Accepted:
                 KillPoints.Reached(KillPoints.DialBeforeRecord);
-                var news = await RecordPlacedCallAsync(campaign.Id, request.ItemId, request.Attempt, result.ExecutionId!);
+                var news = await RecordPlacedCallAsync(campaign.Id, request.ItemId, request.Attempt, result.ExecutionId!, UnixMs.From(now + options.Value.StaleCallAfter));
                 if (campaign.DialErrorsInRow > 0) await campaigns.CountDialErrorAsync(campaign.Id, refused: false);
                 return new DialEffect(0, News: news);
             case DialOutcome.Rejected:
@@ -73,7 +73,7 @@ public sealed class DialAnswers(
         if (resolution.ExecutionId is { } executionId)
         {
             logger.LogInformation("Campaign {CampaignId} item {ItemId}: the unanswered dial placed call {ExecutionId}", campaignId, itemId, executionId);
-            return new DialEffect(0, News: await RecordPlacedCallAsync(campaignId, itemId, attempt, executionId));
+            return new DialEffect(0, News: await RecordPlacedCallAsync(campaignId, itemId, attempt, executionId, leaseExpiresAt: null));
         }
 
         if (!resolution.PlacedNoCall)
@@ -83,18 +83,19 @@ public sealed class DialAnswers(
         }
 
         logger.LogInformation("Campaign {CampaignId} item {ItemId}: the unanswered dial placed no call; it goes back to the queue", campaignId, itemId);
-        return new DialEffect(await queue.ReturnToQueueAsync(campaignId, itemId, attempt, null, UnixMs.From(time.GetUtcNow())) ? 1 : 0);
+        return new DialEffect(await queue.ReturnToQueueAsync(campaignId, itemId, attempt, null, UnixMs.From(time.GetUtcNow()), lostAnswerOnly: true) ? 1 : 0);
     }
 
     /// <summary>
     /// Records the execution a dial placed, then applies at once the webhooks that came for it before (often the
     /// line's end, when Bolna answers the dial late): their news returns to this campaign's turn, so a freed slot is
     /// handed on without waiting for a worker and another grain call. An execution another item already has is not
-    /// this item's call.
+    /// this item's call. A dial's own answer gives the call's lease its full <see cref="EngineOptions.StaleCallAfter"/>;
+    /// a call a search found keeps the lease's expiry, so it is looked up again soon.
     /// </summary>
-    private async Task<CallNews?> RecordPlacedCallAsync(long campaignId, long itemId, int attempt, string executionId)
+    private async Task<CallNews?> RecordPlacedCallAsync(long campaignId, long itemId, int attempt, string executionId, long? leaseExpiresAt)
     {
-        if (await queue.RecordDialAcceptedAsync(campaignId, itemId, attempt, executionId, UnixMs.From(time.GetUtcNow())))
+        if (await queue.RecordDialAcceptedAsync(campaignId, itemId, attempt, executionId, UnixMs.From(time.GetUtcNow()), leaseExpiresAt))
         {
             return await applier.ApplyNowAsync(campaignId, executionId);
         }

@@ -26,7 +26,8 @@ public sealed class Dispatcher(
         var moved = false;
         DateTimeOffset? gateWake = null;
         var nowMs = UnixMs.From(now);
-        var expires = UnixMs.From(now + options.Value.StaleCallAfter);
+        // Until the dial's answer binds the call (and extends the lease to StaleCallAfter), the lease waits for that answer.
+        var expires = UnixMs.From(now + options.Value.DialAnswerTimeout);
         var maxDemand = options.Value.MaxDemandPerCampaign;
         var callingRules = await rules.CurrentAsync();
         await GatePass.RefreshHoldsAsync(holds, campaign, callingRules, now);

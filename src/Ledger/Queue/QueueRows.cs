@@ -39,6 +39,9 @@ public sealed class DialCheck
     public int Attempts { get; init; }
     public long? ContactId { get; init; }
     public bool LeaseHeld { get; init; }
+
+    /// <summary>Set when the dial's answer was given up for lost: a search of Bolna's executions decides now, not the dial.</summary>
+    public long? DialUnknownAt { get; init; }
 }
 
 /// <summary>An item just claimed for a dial, with what the dial request needs to know about the person.</summary>

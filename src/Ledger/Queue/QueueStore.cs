@@ -215,17 +215,20 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
     /// refused the request as a whole, or it was not sent) and releases its slot; returns true when the slot was
     /// released. An item whose contact was deleted meanwhile is cancelled instead: it is never dialled again. An item
     /// whose call was recorded meanwhile (a search that found nothing, applied after the dial's late answer) is left
-    /// alone: the call is live and keeps its slot.
+    /// alone: the call is live and keeps its slot. With <paramref name="lostAnswerOnly"/> (a search found no call),
+    /// only an item whose answer is still lost goes back: the same attempt claimed again since (its dial withdrawn
+    /// meanwhile) is a new dial the search knew nothing of.
     /// </summary>
-    public async Task<bool> ReturnToQueueAsync(long campaignId, long itemId, int attempt, long? notBefore, long now)
+    public async Task<bool> ReturnToQueueAsync(long campaignId, long itemId, int attempt, long? notBefore, long now, bool lostAnswerOnly = false)
     {
+        var lost = lostAnswerOnly ? "AND dial_unknown_at IS NOT NULL" : "";
         await using var connection = await database.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var moved = await connection.ExecuteAsync(
-            """
+            $"""
             UPDATE queue_items SET status = 'queued', attempts = attempts - 1, started_at = NULL, dial_unknown_at = NULL,
                 scheduled_for = coalesce(@notBefore, scheduled_for), updated_at = @now
-            WHERE id = @itemId AND attempts = @attempt AND status = 'dialing' AND execution_id IS NULL AND contact_id IS NOT NULL
+            WHERE id = @itemId AND attempts = @attempt AND status = 'dialing' AND execution_id IS NULL AND contact_id IS NOT NULL {lost}
             """,
             new { itemId, attempt, notBefore, now }, transaction);
         var returned = moved == 1;
@@ -236,10 +239,10 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
         else
         {
             returned = await connection.ExecuteAsync(
-                """
+                $"""
                 UPDATE queue_items SET status = 'cancelled', attempts = attempts - 1, started_at = NULL, dial_unknown_at = NULL,
                     failure_reason = 'contact deleted', updated_at = @now
-                WHERE id = @itemId AND attempts = @attempt AND status = 'dialing' AND execution_id IS NULL AND contact_id IS NULL
+                WHERE id = @itemId AND attempts = @attempt AND status = 'dialing' AND execution_id IS NULL AND contact_id IS NULL {lost}
                 """,
                 new { itemId, attempt, now }, transaction) == 1;
             if (returned)
@@ -248,8 +251,9 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
             }
         }
 
-        // A call recorded for this attempt meanwhile (its dial's answer came after all) keeps its slot and counts.
-        var released = await connection.ExecuteAsync(
+        // A call recorded for this attempt meanwhile (its dial's answer came after all) keeps its slot and counts, and
+        // so does the attempt's new dial when a search's answer came late.
+        var released = lostAnswerOnly && !returned ? 0 : await connection.ExecuteAsync(
             "DELETE FROM slot_leases WHERE item_id = @itemId AND attempt = @attempt AND execution_id IS NULL", new { itemId, attempt }, transaction);
         if (returned || released == 1)
         {
@@ -270,7 +274,7 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
         await using var connection = await database.OpenAsync();
         await using var results = await connection.QueryMultipleAsync(
             """
-            SELECT q.status, q.attempts, q.contact_id,
+            SELECT q.status, q.attempts, q.contact_id, q.dial_unknown_at,
                    EXISTS (SELECT 1 FROM slot_leases l WHERE l.item_id = q.id AND l.attempt = @attempt) AS lease_held
             FROM queue_items q WHERE q.id = @itemId;
             SELECT c.* FROM campaigns c JOIN queue_items q ON q.campaign_id = c.id WHERE q.id = @itemId
@@ -294,9 +298,10 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
     /// <summary>
     /// Records Bolna's execution id for an attempt; false when the execution is already another item's (the attempt
     /// stays as it was). Deliveries that came for it before, waiting in the inbox, become due at once (the caller
-    /// signals the applier; this makes any node's sweep find them too).
+    /// signals the applier; this makes any node's sweep find them too). With <paramref name="leaseExpiresAt"/> (the
+    /// dial's own answer), the slot's lease runs until then; without (a search found the call), it keeps its expiry.
     /// </summary>
-    public async Task<bool> RecordDialAcceptedAsync(long campaignId, long itemId, int attempt, string executionId, long now)
+    public async Task<bool> RecordDialAcceptedAsync(long campaignId, long itemId, int attempt, string executionId, long now, long? leaseExpiresAt)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -317,11 +322,11 @@ public sealed class QueueStore(LedgerDatabase database, LedgerNode node)
         await connection.ExecuteAsync(
             """
             UPDATE queue_items SET execution_id = @executionId, dial_unknown_at = NULL, updated_at = @now WHERE id = @itemId AND attempts = @attempt;
-            UPDATE slot_leases SET execution_id = @executionId WHERE item_id = @itemId AND attempt = @attempt;
+            UPDATE slot_leases SET execution_id = @executionId, expires_at = coalesce(@leaseExpiresAt, expires_at) WHERE item_id = @itemId AND attempt = @attempt;
             UPDATE call_events SET next_attempt_at = 0
             WHERE execution_id = @executionId AND applied_at IS NULL AND set_aside_at IS NULL AND next_attempt_at > 0
             """,
-            new { executionId, itemId, attempt, now }, transaction);
+            new { executionId, itemId, attempt, now, leaseExpiresAt }, transaction);
         await transaction.CommitAsync();
         return true;
     }

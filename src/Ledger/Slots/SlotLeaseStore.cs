@@ -122,13 +122,24 @@ public sealed class SlotLeaseStore(LedgerDatabase database)
         var expired = (await connection.QueryAsync<ExpiredLease>(
             """
             SELECT l.id, l.user_id, l.campaign_id, l.item_id, l.attempt, l.execution_id, l.granted_at,
-                   c.agent_id, q.phone_number, q.started_at AS dialled_at, q.dial_unknown_at
+                   c.agent_id, q.phone_number, q.started_at AS dialled_at,
+                   coalesce(q.dial_unknown_at, CASE WHEN l.execution_id IS NULL AND q.status = 'dialing' THEN @now END) AS dial_unknown_at
             FROM slot_leases l
             LEFT JOIN queue_items q ON q.id = l.item_id
             LEFT JOIN campaigns c ON c.id = l.campaign_id
             WHERE l.item_id IS NOT NULL AND l.expires_at < @now
             """,
             new { now }, transaction)).AsList();
+        // A claim whose dial never answered (the lease's first expiry, DialAnswerTimeout): its answer is lost as of now,
+        // so the dial is not sent any more if it has not been, and the search for its call covers the claim up to now.
+        var lost = await connection.ExecuteAsync(
+            """
+            UPDATE queue_items SET dial_unknown_at = @now, updated_at = @now
+            WHERE status = 'dialing' AND dial_unknown_at IS NULL AND EXISTS (
+                SELECT 1 FROM slot_leases l
+                WHERE l.item_id = queue_items.id AND l.attempt = queue_items.attempts AND l.execution_id IS NULL AND l.expires_at < @now)
+            """,
+            new { now }, transaction);
         await connection.ExecuteAsync(
             $"""
             UPDATE slot_leases SET expires_at = CASE WHEN execution_id IS NULL
@@ -137,6 +148,17 @@ public sealed class SlotLeaseStore(LedgerDatabase database)
             WHERE item_id IS NOT NULL AND expires_at < @now
             """,
             new { now, extendTo, searchAfterMs, searchAtMostEveryMs, giveUpAfterMs }, transaction);
+        if (lost > 0)
+        {
+            // Their search's window is over once the clocks' skew has passed: the next search, soon, can say "absent".
+            await connection.ExecuteAsync(
+                """
+                UPDATE slot_leases SET expires_at = @now + @searchAfterMs
+                WHERE execution_id IS NULL AND item_id IN (SELECT id FROM queue_items WHERE dial_unknown_at = @now AND status = 'dialing')
+                """,
+                new { now, searchAfterMs }, transaction);
+        }
+
         await transaction.CommitAsync();
         return expired;
     }

@@ -54,7 +54,7 @@ public sealed class ScheduledNode : IAsyncDisposable
         contactIds = contacts,
     };
 
-    public static async Task<ScheduledNode> StartAsync(DateTimeOffset now, int userLimit = 1)
+    public static async Task<ScheduledNode> StartAsync(DateTimeOffset now, int userLimit = 1, Action<IServiceCollection>? services = null)
     {
         var data = new TempFolder();
         var clock = new FakeTimeProvider(now);
@@ -64,7 +64,7 @@ public sealed class ScheduledNode : IAsyncDisposable
             ["Dialer:Mode"] = "Bolna",
             ["Bolna:ApiKey"] = bolna.ApiKey,
             ["Bolna:BaseUrl"] = bolna.BaseUrl.ToString(),
-        }, clock);
+        }, clock, services);
         bolna.WebhookUrls.Add($"{node.BaseUrl}api/webhooks/bolna?token={node.WebhookSecret}");
         using var admin = node.Admin();
         var user = new CampaignsClient(node.BaseUrl, await admin.CreateUserAsync("planner", userLimit));

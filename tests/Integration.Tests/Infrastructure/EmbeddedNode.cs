@@ -38,7 +38,12 @@ public sealed class EmbeddedNode : IAsyncDisposable
 
     public CampaignsClient Admin() => new(BaseUrl, AdminKey);
 
-    public static async Task<EmbeddedNode> StartAsync(string dataPath, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    /// <summary>
+    /// Starts a node on <paramref name="dataPath"/>; <paramref name="services"/>, when given, changes the node's
+    /// services after the product registered them (a fault a test cannot cause from outside).
+    /// </summary>
+    public static async Task<EmbeddedNode> StartAsync(
+        string dataPath, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         var port = FreePorts.Next();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
@@ -57,6 +62,7 @@ public sealed class EmbeddedNode : IAsyncDisposable
         builder.Logging.AddProvider(log);
         builder.Logging.AddFilter<NodeLog>("CallCampaigns", LogLevel.Information);
         builder.AddCallCampaignsApi();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseCallCampaignsApi();
         await app.StartAsync();

@@ -1,0 +1,145 @@
+using CallCampaigns.Bolna;
+using CallCampaigns.Domain.Calls;
+using CallCampaigns.Integration.Tests.Campaigns;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CallCampaigns.Integration.Tests.Calls;
+
+/// <summary>
+/// A dial whose answer never reaches its campaign on a node that stays up (no time-out, no 5xx: the answer is simply
+/// gone): after <c>Engine__DialAnswerTimeout</c> (5 min) the search of Bolna's executions settles it, and nobody is
+/// called twice. On the engine's clock, which starts at the real time: the fake Bolna dates its calls by the real one.
+/// </summary>
+public sealed class LostDialAnswerTests
+{
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public async Task A_placed_call_whose_answer_never_came_is_found_among_Bolnas_executions_after_five_minutes_and_completes_with_one_dial()
+    {
+        var start = DateTimeOffset.UtcNow;
+        var dialer = new FirstAnswerLost(sendsTheDial: true);
+        await using var node = await ScheduledNode.StartAsync(start, services: dialer.Install);
+        try
+        {
+            node.Held.HangUpAll(); // the call ends by itself: its webhooks wait in the inbox for the dial's answer
+            var contact = await node.ContactAsync("Meera");
+            var campaign = await node.CampaignAsync(new
+            {
+                agentId = FakeBolna.AgentId, firstCallTime = "00:00", lastCallTime = "00:00", pacing = "asap", contactIds = new[] { contact },
+            });
+            await node.DialsAsync(1);
+            await dialer.Placed.Task;
+
+            var waiting = await node.ItemAsync(campaign, contact);
+            Assert.Equal("dialing", (string?)waiting["status"]);
+            Assert.Null(waiting["callId"]);
+
+            node.Clock.SetUtcNow(start + AnswerTimeout + TimeSpan.FromSeconds(1));
+            await node.User.WaitForCampaignAsync(campaign, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(30));
+            var item = await node.ItemAsync(campaign, contact);
+            Assert.Equal("completed", (string?)item["status"]);
+            Assert.Equal(node.Bolna.Calls[0].ExecutionId, (string?)item["callId"]);
+            Assert.Equal(1, node.Bolna.Searches);
+
+            // The answer comes after all, long after: it changes nothing.
+            dialer.Release();
+            await node.WakeAsync(campaign);
+            Assert.Equal("completed", (string?)(await node.ItemAsync(campaign, contact))["status"]);
+            Assert.Single(node.Bolna.Calls);
+            using var admin = node.Node.Admin();
+            Assert.Equal(0, (await admin.GetAsync("api/admin/system"))["activeCalls"]!.GetValue<int>());
+        }
+        finally
+        {
+            dialer.Release(); // a failed test leaves no dial held: the node's stop would wait for it
+        }
+    }
+
+    [Fact]
+    public async Task A_dial_held_up_past_the_answer_timeout_is_not_sent_and_its_contact_is_dialled_once_afterwards()
+    {
+        var start = DateTimeOffset.UtcNow;
+        var dialer = new FirstAnswerLost(sendsTheDial: false);
+        await using var node = await ScheduledNode.StartAsync(start, services: dialer.Install);
+        try
+        {
+            node.Held.HangUpAll();
+            var contact = await node.ContactAsync("Meera");
+            var campaign = await node.CampaignAsync(new
+            {
+                agentId = FakeBolna.AgentId, firstCallTime = "00:00", lastCallTime = "00:00", pacing = "asap", contactIds = new[] { contact },
+            });
+            await dialer.Placed.Task;
+
+            node.Clock.SetUtcNow(start + AnswerTimeout + TimeSpan.FromSeconds(1));
+            await Eventually.HoldsAsync(async () => (string?)(await node.ItemAsync(campaign, contact))["waitingReason"]?["code"] == "dial-unknown");
+            Assert.Empty(node.Bolna.Calls);
+
+            // The held-up dial reaches its turn now: it is withdrawn, the item goes back uncounted and is dialled once.
+            dialer.Release();
+            await node.User.WaitForCampaignAsync(campaign, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(30));
+            var item = await node.ItemAsync(campaign, contact);
+            Assert.Equal("completed", (string?)item["status"]);
+            Assert.Equal(1, item["attempts"]!.GetValue<int>());
+            Assert.Single(node.Bolna.Calls);
+        }
+        finally
+        {
+            dialer.Release(); // a failed test leaves no dial held: the node's stop would wait for it
+        }
+    }
+
+    /// <summary>
+    /// The node's dialer, but its first dial's answer is held back until <see cref="Release"/>: with
+    /// <c>sendsTheDial</c>, after Bolna placed the call; without, before the dial is even sent (then sent as usual,
+    /// its last check and all).
+    /// </summary>
+    private sealed class FirstAnswerLost(bool sendsTheDial)
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly bool _sendsTheDial = sendsTheDial;
+        private int _dials;
+
+        /// <summary>Completed once the first dial is held (after Bolna accepted it, with <c>sendsTheDial</c>).</summary>
+        public TaskCompletionSource Placed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _released.TrySetResult();
+
+        public void Install(IServiceCollection services)
+        {
+            var product = services.Last(d => d.ServiceType == typeof(IDialer));
+            services.Remove(product);
+            services.Add(ServiceDescriptor.Describe(
+                typeof(IDialer), provider => new Holding(this, (IDialer)product.ImplementationFactory!(provider)), product.Lifetime));
+        }
+
+        private sealed class Holding(FirstAnswerLost test, IDialer inner) : IDialer
+        {
+            public async Task<DialResult> DialAsync(DialRequest request, Func<Task<string?>> whyNot, CancellationToken cancellationToken)
+            {
+                if (Interlocked.Increment(ref test._dials) > 1) return await inner.DialAsync(request, whyNot, cancellationToken);
+                if (!test._sendsTheDial)
+                {
+                    test.Placed.TrySetResult();
+                    await test._released.Task;
+                    return await inner.DialAsync(request, whyNot, cancellationToken);
+                }
+
+                var result = await inner.DialAsync(request, whyNot, cancellationToken);
+                test.Placed.TrySetResult();
+                await test._released.Task;
+                return result;
+            }
+
+            public Task<bool> StopAsync(string executionId, CancellationToken cancellationToken) => inner.StopAsync(executionId, cancellationToken);
+
+            public Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(CancellationToken cancellationToken) => inner.ListAgentsAsync(cancellationToken);
+
+            public Task<string?> LookupAsync(string executionId, CancellationToken cancellationToken) => inner.LookupAsync(executionId, cancellationToken);
+
+            public Task<DialSearch> SearchExecutionsAsync(string agentId, string phoneNumber, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+                inner.SearchExecutionsAsync(agentId, phoneNumber, from, to, cancellationToken);
+        }
+    }
+}
