@@ -10,8 +10,9 @@ public interface ISystemConcurrencyGrain : IGrainWithIntegerKey
     const long Key = 0;
 
     /// <summary>
-    /// A user reports the slots it released and how many more it could use now; returns the slots it gets at once.
-    /// Slots that free up later arrive through <see cref="IUserGrain.SlotsGranted"/>.
+    /// A user reports the slots it released and how many more it could use now; returns the slots it gets at once
+    /// (when work starts, one at once and the rest after a short gathering, so that those asking together share them).
+    /// Slots handed out later arrive through <see cref="IUserGrain.SlotsGranted"/>.
     /// </summary>
     Task<IReadOnlyList<long>> UpdateDemand(string userId, int released, int wanted);
 

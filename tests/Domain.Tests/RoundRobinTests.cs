@@ -53,4 +53,34 @@ public sealed class RoundRobinTests
         Assert.True(users.TryPeek(out var first));
         Assert.Equal("A", first);
     }
+
+    [Fact]
+    public void With_a_newcomer_order_those_never_served_go_in_it_whoever_asked_first()
+    {
+        var campaigns = new RoundRobin<long>(Comparer<long>.Default);
+        campaigns.Want(5, 10);
+        campaigns.Want(4, 10);
+
+        Assert.Equal([4, 5, 4, 5], Enumerable.Range(0, 4).Select(_ => Serve(campaigns)));
+    }
+
+    [Fact]
+    public void One_given_aside_keeps_its_place_in_the_turns()
+    {
+        var users = new RoundRobin<string>();
+        users.Want("B", 2);
+        users.Want("A", 2);
+        users.GaveAside("B");
+
+        Assert.True(users.TryPeek(out var next));
+        Assert.Equal("B", next);
+        Assert.Equal(1, users.WantedBy("B"));
+    }
+
+    private static long Serve(RoundRobin<long> members)
+    {
+        Assert.True(members.TryPeek(out var key));
+        members.Served(key);
+        return key;
+    }
 }

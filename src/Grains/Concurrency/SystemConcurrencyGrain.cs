@@ -10,6 +10,10 @@ namespace CallCampaigns.Grains.Concurrency;
 /// only while the user's and the system's limits allow, so this grain decides the order and the ledger guarantees
 /// the limits, even while a silo fails and two activations of this grain briefly exist.
 /// Its memory (who waits for how many, who was served when) is rebuilt as users report their demand.
+/// When work starts (a user that did not wait asks, releasing nothing), that user gets one slot at once and the
+/// other free slots are kept for <see cref="Gathering"/>: campaigns whose window opens at one moment ask within
+/// milliseconds of each other, each user starting then gets its first slot, and the rest go round robin among all of
+/// them, not all to whoever asked first. A release is never kept waiting: a hand-off stays immediate.
 /// </summary>
 [KeepAlive]
 public sealed class SystemConcurrencyGrain(
@@ -20,11 +24,50 @@ public sealed class SystemConcurrencyGrain(
     /// <summary>Users refused by their own limit: skipped until they release a slot (or the next tick).</summary>
     private readonly HashSet<string> _atUserLimit = [];
 
+    /// <summary>How long the free slots are kept, once work starts, for others starting at the same moment.</summary>
+    private static readonly TimeSpan Gathering = TimeSpan.FromMilliseconds(200);
+
+    private IGrainTimer? _gathering;
+    private bool _gatheringDue;
+
     async Task<IReadOnlyList<long>> ISystemConcurrencyGrain.UpdateDemand(string userId, int released, int wanted)
     {
+        var starts = released == 0 && wanted > 0 && _waiting.WantedBy(userId) == 0;
         _waiting.Want(userId, wanted);
         if (released > 0) _atUserLimit.Remove(userId);
-        return await DistributeAsync(requester: userId);
+        if (starts)
+        {
+            if (!_gatheringDue) Gather();
+            return await GrantOneAsync(userId);
+        }
+
+        return released == 0 && _gatheringDue ? [] : await DistributeAsync(requester: userId);
+    }
+
+    /// <summary>
+    /// The first slot of a user whose work starts: at once (a wake still dials in its own turn), and outside the
+    /// turns, so that the slots kept for the gathering go in the order the users had before it.
+    /// </summary>
+    private async Task<IReadOnlyList<long>> GrantOneAsync(string userId)
+    {
+        if (_atUserLimit.Contains(userId)) return [];
+        var now = time.GetUtcNow();
+        var grant = await leases.TryGrantAsync(userId, 1, UnixMs.From(now), UnixMs.From(now + options.Value.UnboundLeaseTimeout));
+        if (grant.LeaseIds.Count == 1) _waiting.GaveAside(userId);
+        else if (grant.LimitedBy == GrantLimit.User) _atUserLimit.Add(userId);
+        return grant.LeaseIds;
+    }
+
+    /// <summary>Hands out the free slots once <see cref="Gathering"/> is over (counted from the first start).</summary>
+    private void Gather()
+    {
+        _gatheringDue = true;
+        _gathering ??= this.RegisterGrainTimer(async () =>
+        {
+            _gatheringDue = false;
+            await DistributeAsync(requester: null);
+        }, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+        _gathering.Change(Gathering, Timeout.InfiniteTimeSpan);
     }
 
     async Task ISystemConcurrencyGrain.LimitsChanged()

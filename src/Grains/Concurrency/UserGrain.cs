@@ -14,7 +14,8 @@ namespace CallCampaigns.Grains.Concurrency;
 public sealed class UserGrain(UserStore users, SlotLeaseStore leases, EngineClock time) : Grain, IUserGrain
 {
     private static readonly TimeSpan RefreshAfter = TimeSpan.FromSeconds(15);
-    private readonly RoundRobin<long> _campaigns = new();
+    /// <summary>The user's campaigns in turn; those never served yet go oldest first, as a forecast assumes.</summary>
+    private readonly RoundRobin<long> _campaigns = new(Comparer<long>.Default);
     private int _limit;
     private int _inFlight;
     private DateTimeOffset _refreshedAt;
