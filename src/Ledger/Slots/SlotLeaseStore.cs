@@ -114,6 +114,8 @@ public sealed class SlotLeaseStore(LedgerDatabase database)
     /// a call Bolna named, at the latest at <paramref name="extendTo"/> (a call taken over from a dead node, whose
     /// line end Bolna may have sent to that node, is looked up again within seconds, not one stale period later); a
     /// dial whose call is still being searched for, and once more when it reaches <paramref name="giveUpAfterMs"/>.
+    /// A dial whose answer never came (its lease's first expiry) is marked lost as of now and looked at again after
+    /// <paramref name="searchAfterMs"/>.
     /// </summary>
     public async Task<IReadOnlyList<ExpiredLease>> ExpiredAsync(long now, long extendTo, long searchAfterMs, long searchAtMostEveryMs, long giveUpAfterMs)
     {
@@ -132,14 +134,16 @@ public sealed class SlotLeaseStore(LedgerDatabase database)
             new { now }, transaction)).AsList();
         // A claim whose dial never answered (the lease's first expiry, DialAnswerTimeout): its answer is lost as of now,
         // so the dial is not sent any more if it has not been, and the search for its call covers the claim up to now.
-        var lost = await connection.ExecuteAsync(
-            """
+        // Found through the expired leases (a few rows), never by a scan of the queue.
+        var unanswered = expired.Where(l => l.ExecutionId is null).Select(l => l.ItemId).ToArray();
+        var lost = unanswered.Length == 0 ? [] : (await connection.QueryAsync<long>(
+            $"""
             UPDATE queue_items SET dial_unknown_at = @now, updated_at = @now
-            WHERE status = 'dialing' AND dial_unknown_at IS NULL AND EXISTS (
-                SELECT 1 FROM slot_leases l
-                WHERE l.item_id = queue_items.id AND l.attempt = queue_items.attempts AND l.execution_id IS NULL AND l.expires_at < @now)
+            WHERE {database.IsAnyOf("id", "@unanswered")} AND status = 'dialing' AND dial_unknown_at IS NULL AND EXISTS (
+                SELECT 1 FROM slot_leases l WHERE l.item_id = queue_items.id AND l.attempt = queue_items.attempts AND l.execution_id IS NULL)
+            RETURNING id
             """,
-            new { now }, transaction);
+            new { now, unanswered }, transaction)).ToArray();
         await connection.ExecuteAsync(
             $"""
             UPDATE slot_leases SET expires_at = CASE WHEN execution_id IS NULL
@@ -148,15 +152,12 @@ public sealed class SlotLeaseStore(LedgerDatabase database)
             WHERE item_id IS NOT NULL AND expires_at < @now
             """,
             new { now, extendTo, searchAfterMs, searchAtMostEveryMs, giveUpAfterMs }, transaction);
-        if (lost > 0)
+        if (lost.Length > 0)
         {
             // Their search's window is over once the clocks' skew has passed: the next search, soon, can say "absent".
             await connection.ExecuteAsync(
-                """
-                UPDATE slot_leases SET expires_at = @now + @searchAfterMs
-                WHERE execution_id IS NULL AND item_id IN (SELECT id FROM queue_items WHERE dial_unknown_at = @now AND status = 'dialing')
-                """,
-                new { now, searchAfterMs }, transaction);
+                $"UPDATE slot_leases SET expires_at = @now + @searchAfterMs WHERE execution_id IS NULL AND {database.IsAnyOf("item_id", "@lost")}",
+                new { now, searchAfterMs, lost }, transaction);
         }
 
         await transaction.CommitAsync();
