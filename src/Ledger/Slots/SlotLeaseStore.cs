@@ -121,8 +121,11 @@ public sealed class SlotLeaseStore(LedgerDatabase database)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
+        // Two activations of the reconciler (a failover's moment) never take the same lease: on PostgreSQL the second
+        // skips the rows the first holds; SQLite has one writer.
+        var skipTaken = database.Dialect == LedgerDialect.Postgres ? "FOR UPDATE OF l SKIP LOCKED" : "";
         var expired = (await connection.QueryAsync<ExpiredLease>(
-            """
+            $"""
             SELECT l.id, l.user_id, l.campaign_id, l.item_id, l.attempt, l.execution_id, l.granted_at,
                    c.agent_id, q.phone_number, q.started_at AS dialled_at,
                    coalesce(q.dial_unknown_at, CASE WHEN l.execution_id IS NULL AND q.status = 'dialing' THEN @now END) AS dial_unknown_at
@@ -130,6 +133,7 @@ public sealed class SlotLeaseStore(LedgerDatabase database)
             LEFT JOIN queue_items q ON q.id = l.item_id
             LEFT JOIN campaigns c ON c.id = l.campaign_id
             WHERE l.item_id IS NOT NULL AND l.expires_at < @now
+            {skipTaken}
             """,
             new { now }, transaction)).AsList();
         // A claim whose dial never answered (the lease's first expiry, DialAnswerTimeout): its answer is lost as of now,
@@ -144,14 +148,15 @@ public sealed class SlotLeaseStore(LedgerDatabase database)
             RETURNING id
             """,
             new { now, unanswered }, transaction)).ToArray();
+        if (expired.Count == 0) return expired;
         await connection.ExecuteAsync(
             $"""
             UPDATE slot_leases SET expires_at = CASE WHEN execution_id IS NULL
                 THEN {database.Least}(granted_at + @giveUpAfterMs + 1, @now + {database.Greatest}(@searchAfterMs, {database.Least}(@searchAtMostEveryMs, @now - granted_at)))
                 ELSE {database.Least}(@extendTo, @now + {database.Greatest}(@searchAfterMs, {database.Least}(@searchAtMostEveryMs, @now - granted_at))) END
-            WHERE item_id IS NOT NULL AND expires_at < @now
+            WHERE {database.IsAnyOf("id", "@taken")}
             """,
-            new { now, extendTo, searchAfterMs, searchAtMostEveryMs, giveUpAfterMs }, transaction);
+            new { now, extendTo, searchAfterMs, searchAtMostEveryMs, giveUpAfterMs, taken = expired.Select(l => l.Id).ToArray() }, transaction);
         if (lost.Length > 0)
         {
             // Their search's window is over once the clocks' skew has passed: the next search, soon, can say "absent".

@@ -1,5 +1,6 @@
 using CallCampaigns.Bolna;
 using CallCampaigns.Domain.Calls;
+using CallCampaigns.Grains.Abstractions;
 using CallCampaigns.Integration.Tests.Campaigns;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -87,6 +88,43 @@ public sealed class LostDialAnswerTests
         finally
         {
             dialer.Release(); // a failed test leaves no dial held: the node's stop would wait for it
+        }
+    }
+
+    [Fact]
+    public async Task A_searchs_late_no_call_for_an_attempt_dialled_again_since_leaves_the_new_dial_and_its_slot_alone()
+    {
+        var start = DateTimeOffset.UtcNow;
+        var dialer = new FirstAnswerLost(sendsTheDial: true);
+        await using var node = await ScheduledNode.StartAsync(start, services: dialer.Install);
+        try
+        {
+            node.Held.HangUpAll();
+            var contact = await node.ContactAsync("Meera");
+            var campaign = await node.CampaignAsync(new
+            {
+                agentId = FakeBolna.AgentId, firstCallTime = "00:00", lastCallTime = "00:00", pacing = "asap", contactIds = new[] { contact },
+            });
+            await dialer.Placed.Task;
+            var item = await node.ItemAsync(campaign, contact);
+
+            // A search for the same attempt's earlier dial (put back since, and claimed again: the dial now under way),
+            // or a second copy of one, answers "no call" while this dial's answer is still on its way.
+            await node.Node.Services.GetRequiredService<IGrainFactory>().GetGrain<ICampaignGrain>(campaign)
+                .DialResolved(item["id"]!.GetValue<long>(), item["attempts"]!.GetValue<int>(), DialResolution.NoCall);
+            Assert.Equal("dialing", (string?)(await node.ItemAsync(campaign, contact))["status"]);
+            using (var admin = node.Node.Admin())
+            {
+                Assert.Equal(1, (await admin.GetAsync("api/admin/system"))["activeCalls"]!.GetValue<int>());
+            }
+
+            dialer.Release();
+            await node.User.WaitForCampaignAsync(campaign, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(30));
+            Assert.Single(node.Bolna.Calls);
+        }
+        finally
+        {
+            dialer.Release();
         }
     }
 
