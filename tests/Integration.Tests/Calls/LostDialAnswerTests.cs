@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using CallCampaigns.Bolna;
 using CallCampaigns.Domain.Calls;
 using CallCampaigns.Grains.Abstractions;
@@ -18,113 +19,121 @@ public sealed class LostDialAnswerTests
     [Fact]
     public async Task A_placed_call_whose_answer_never_came_is_found_among_Bolnas_executions_after_five_minutes_and_completes_with_one_dial()
     {
-        var start = DateTimeOffset.UtcNow;
-        var dialer = new FirstAnswerLost(sendsTheDial: true);
-        await using var node = await ScheduledNode.StartAsync(start, services: dialer.Install);
-        try
-        {
-            node.Held.HangUpAll(); // the call ends by itself: its webhooks wait in the inbox for the dial's answer
-            var contact = await node.ContactAsync("Meera");
-            var campaign = await node.CampaignAsync(new
-            {
-                agentId = FakeBolna.AgentId, firstCallTime = "00:00", lastCallTime = "00:00", pacing = "asap", contactIds = new[] { contact },
-            });
-            await node.DialsAsync(1);
-            await dialer.Placed.Task;
+        await using var test = await OneContact.StartAsync(sendsTheDial: true);
+        var node = test.Node;
+        await node.DialsAsync(1);
+        var waiting = await test.ItemAsync();
+        Assert.Equal("dialing", (string?)waiting["status"]);
+        Assert.Null(waiting["callId"]);
 
-            var waiting = await node.ItemAsync(campaign, contact);
-            Assert.Equal("dialing", (string?)waiting["status"]);
-            Assert.Null(waiting["callId"]);
+        node.Clock.SetUtcNow(test.Start + AnswerTimeout + TimeSpan.FromSeconds(1));
+        var item = await test.CompletedAsync();
+        Assert.Equal(node.Bolna.Calls[0].ExecutionId, (string?)item["callId"]);
+        Assert.Equal(1, node.Bolna.Searches);
 
-            node.Clock.SetUtcNow(start + AnswerTimeout + TimeSpan.FromSeconds(1));
-            await node.User.WaitForCampaignAsync(campaign, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(30));
-            var item = await node.ItemAsync(campaign, contact);
-            Assert.Equal("completed", (string?)item["status"]);
-            Assert.Equal(node.Bolna.Calls[0].ExecutionId, (string?)item["callId"]);
-            Assert.Equal(1, node.Bolna.Searches);
-
-            // The answer comes after all, long after: it changes nothing.
-            dialer.Release();
-            await node.WakeAsync(campaign);
-            Assert.Equal("completed", (string?)(await node.ItemAsync(campaign, contact))["status"]);
-            Assert.Single(node.Bolna.Calls);
-            using var admin = node.Node.Admin();
-            Assert.Equal(0, (await admin.GetAsync("api/admin/system"))["activeCalls"]!.GetValue<int>());
-        }
-        finally
-        {
-            dialer.Release(); // a failed test leaves no dial held: the node's stop would wait for it
-        }
+        // The answer comes after all, long after: it changes nothing.
+        test.Dialer.Release();
+        await node.WakeAsync(test.Campaign);
+        Assert.Equal("completed", (string?)(await test.ItemAsync())["status"]);
+        Assert.Single(node.Bolna.Calls);
+        Assert.Equal(0, await test.ActiveCallsAsync());
     }
 
     [Fact]
     public async Task A_dial_held_up_past_the_answer_timeout_is_not_sent_and_its_contact_is_dialled_once_afterwards()
     {
-        var start = DateTimeOffset.UtcNow;
-        var dialer = new FirstAnswerLost(sendsTheDial: false);
-        await using var node = await ScheduledNode.StartAsync(start, services: dialer.Install);
-        try
-        {
-            node.Held.HangUpAll();
-            var contact = await node.ContactAsync("Meera");
-            var campaign = await node.CampaignAsync(new
-            {
-                agentId = FakeBolna.AgentId, firstCallTime = "00:00", lastCallTime = "00:00", pacing = "asap", contactIds = new[] { contact },
-            });
-            await dialer.Placed.Task;
+        await using var test = await OneContact.StartAsync(sendsTheDial: false);
+        var node = test.Node;
+        node.Clock.SetUtcNow(test.Start + AnswerTimeout + TimeSpan.FromSeconds(1));
+        await Eventually.HoldsAsync(async () => (string?)(await test.ItemAsync())["waitingReason"]?["code"] == "dial-unknown");
+        Assert.Empty(node.Bolna.Calls);
 
-            node.Clock.SetUtcNow(start + AnswerTimeout + TimeSpan.FromSeconds(1));
-            await Eventually.HoldsAsync(async () => (string?)(await node.ItemAsync(campaign, contact))["waitingReason"]?["code"] == "dial-unknown");
-            Assert.Empty(node.Bolna.Calls);
-
-            // The held-up dial reaches its turn now: it is withdrawn, the item goes back uncounted and is dialled once.
-            dialer.Release();
-            await node.User.WaitForCampaignAsync(campaign, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(30));
-            var item = await node.ItemAsync(campaign, contact);
-            Assert.Equal("completed", (string?)item["status"]);
-            Assert.Equal(1, item["attempts"]!.GetValue<int>());
-            Assert.Single(node.Bolna.Calls);
-        }
-        finally
-        {
-            dialer.Release(); // a failed test leaves no dial held: the node's stop would wait for it
-        }
+        // The held-up dial reaches its turn now: it is withdrawn, the item goes back uncounted and is dialled once.
+        test.Dialer.Release();
+        var item = await test.CompletedAsync();
+        Assert.Equal(1, item["attempts"]!.GetValue<int>());
+        Assert.Single(node.Bolna.Calls);
     }
 
     [Fact]
     public async Task A_searchs_late_no_call_for_an_attempt_dialled_again_since_leaves_the_new_dial_and_its_slot_alone()
     {
-        var start = DateTimeOffset.UtcNow;
-        var dialer = new FirstAnswerLost(sendsTheDial: true);
-        await using var node = await ScheduledNode.StartAsync(start, services: dialer.Install);
-        try
-        {
-            node.Held.HangUpAll();
-            var contact = await node.ContactAsync("Meera");
-            var campaign = await node.CampaignAsync(new
-            {
-                agentId = FakeBolna.AgentId, firstCallTime = "00:00", lastCallTime = "00:00", pacing = "asap", contactIds = new[] { contact },
-            });
-            await dialer.Placed.Task;
-            var item = await node.ItemAsync(campaign, contact);
+        await using var test = await OneContact.StartAsync(sendsTheDial: true);
+        var node = test.Node;
+        var item = await test.ItemAsync();
 
-            // A search for the same attempt's earlier dial (put back since, and claimed again: the dial now under way),
-            // or a second copy of one, answers "no call" while this dial's answer is still on its way.
-            await node.Node.Services.GetRequiredService<IGrainFactory>().GetGrain<ICampaignGrain>(campaign)
-                .DialResolved(item["id"]!.GetValue<long>(), item["attempts"]!.GetValue<int>(), DialResolution.NoCall);
-            Assert.Equal("dialing", (string?)(await node.ItemAsync(campaign, contact))["status"]);
-            using (var admin = node.Node.Admin())
+        // A search for the same attempt's earlier dial (put back since, and claimed again: the dial now under way),
+        // or a second copy of one, answers "no call" while this dial's answer is still on its way.
+        await node.Node.Services.GetRequiredService<IGrainFactory>().GetGrain<ICampaignGrain>(test.Campaign)
+            .DialResolved(item["id"]!.GetValue<long>(), item["attempts"]!.GetValue<int>(), DialResolution.NoCall);
+        Assert.Equal("dialing", (string?)(await test.ItemAsync())["status"]);
+        Assert.Equal(1, await test.ActiveCallsAsync());
+
+        test.Dialer.Release();
+        await test.CompletedAsync();
+        Assert.Single(node.Bolna.Calls);
+    }
+
+    /// <summary>
+    /// A node whose first dial's answer is held (<see cref="FirstAnswerLost"/>), and a campaign of one contact whose
+    /// first dial is held by the time this is started. Calls end by themselves; their webhooks wait in the inbox for
+    /// the dial's answer. Disposing releases the held dial first: the node's stop would wait for it.
+    /// </summary>
+    private sealed class OneContact(ScheduledNode node, FirstAnswerLost dialer, DateTimeOffset start) : IAsyncDisposable
+    {
+        private long _contact;
+
+        public ScheduledNode Node { get; } = node;
+
+        public FirstAnswerLost Dialer { get; } = dialer;
+
+        public DateTimeOffset Start { get; } = start;
+
+        public long Campaign { get; private set; }
+
+        public static async Task<OneContact> StartAsync(bool sendsTheDial)
+        {
+            var start = DateTimeOffset.UtcNow;
+            var dialer = new FirstAnswerLost(sendsTheDial);
+            var test = new OneContact(await ScheduledNode.StartAsync(start, services: dialer.Install), dialer, start);
+            try
             {
-                Assert.Equal(1, (await admin.GetAsync("api/admin/system"))["activeCalls"]!.GetValue<int>());
+                test.Node.Held.HangUpAll();
+                test._contact = await test.Node.ContactAsync("Meera");
+                test.Campaign = await test.Node.CampaignAsync(new
+                {
+                    agentId = FakeBolna.AgentId, firstCallTime = "00:00", lastCallTime = "00:00", pacing = "asap", contactIds = new[] { test._contact },
+                });
+                await dialer.Held.Task;
+                return test;
             }
-
-            dialer.Release();
-            await node.User.WaitForCampaignAsync(campaign, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(30));
-            Assert.Single(node.Bolna.Calls);
+            catch
+            {
+                await test.DisposeAsync();
+                throw;
+            }
         }
-        finally
+
+        public Task<JsonObject> ItemAsync() => Node.ItemAsync(Campaign, _contact);
+
+        public async Task<JsonObject> CompletedAsync()
         {
-            dialer.Release();
+            await Node.User.WaitForCampaignAsync(Campaign, c => (string?)c["status"] == "completed", TimeSpan.FromSeconds(30));
+            var item = await ItemAsync();
+            Assert.Equal("completed", (string?)item["status"]);
+            return item;
+        }
+
+        public async Task<int> ActiveCallsAsync()
+        {
+            using var admin = Node.Node.Admin();
+            return (await admin.GetAsync("api/admin/system"))["activeCalls"]!.GetValue<int>();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Dialer.Release();
+            await Node.DisposeAsync();
         }
     }
 
@@ -140,7 +149,7 @@ public sealed class LostDialAnswerTests
         private int _dials;
 
         /// <summary>Completed once the first dial is held (after Bolna accepted it, with <c>sendsTheDial</c>).</summary>
-        public TaskCompletionSource Placed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public void Release() => _released.TrySetResult();
 
@@ -159,13 +168,13 @@ public sealed class LostDialAnswerTests
                 if (Interlocked.Increment(ref test._dials) > 1) return await inner.DialAsync(request, whyNot, cancellationToken);
                 if (!test._sendsTheDial)
                 {
-                    test.Placed.TrySetResult();
+                    test.Held.TrySetResult();
                     await test._released.Task;
                     return await inner.DialAsync(request, whyNot, cancellationToken);
                 }
 
                 var result = await inner.DialAsync(request, whyNot, cancellationToken);
-                test.Placed.TrySetResult();
+                test.Held.TrySetResult();
                 await test._released.Task;
                 return result;
             }
