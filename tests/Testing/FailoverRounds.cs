@@ -170,7 +170,7 @@ public static class FailoverRounds
                             $"{number.Key} dialled {number.Count()} times: {string.Join(", ", number.Select(c => $"{c.ExecutionId} at {(c.At - killedAt).TotalSeconds:F2} s from the kill"))}"));
                     }
 
-                    log(await DescribeAsync(database, campaigns, twice.Select(g => g.Key).ToArray(), nodes.Select((n, i) => (i, n?.Log ?? "")).Append((victim, deadLog))));
+                    log(await DescribeAsync(database, campaigns, twice.SelectMany(g => g).ToArray(), nodes.Select((n, i) => (i, n?.Log ?? "")).Append((victim, deadLog))));
                 }
 
                 var how = spec is null ? $"after {dialsBeforeKill} dials" : reached ? $"at {spec} ({dialsBeforeKill} dials)" : $"after {dialsBeforeKill} dials ({spec} not reached)";
@@ -257,7 +257,7 @@ public static class FailoverRounds
     /// report needs to be explained without running it again.
     /// </summary>
     private static async Task<string> DescribeAsync(
-        string database, IReadOnlyList<long> campaigns, IReadOnlyList<string> dialledTwice, IEnumerable<(int Node, string Log)> logs)
+        string database, IReadOnlyList<long> campaigns, IReadOnlyList<ReceivedCall> dialledTwice, IEnumerable<(int Node, string Log)> logs)
     {
         var text = new StringBuilder("The ledger after the round:\n");
         try
@@ -270,7 +270,8 @@ public static class FailoverRounds
                 "SELECT campaign_id, status, count(*) AS items FROM queue_items WHERE campaign_id = ANY(@ids) GROUP BY campaign_id, status ORDER BY campaign_id, status",
                 "SELECT id, campaign_id, status, attempts, execution_id, started_at, dial_unknown_at FROM queue_items WHERE campaign_id = ANY(@ids) AND status NOT IN ('completed', 'failed') ORDER BY id",
                 "SELECT id, campaign_id, status, attempts, execution_id, started_at, ended_at, outcome FROM queue_items WHERE campaign_id = ANY(@ids) AND phone_number = ANY(@twice) ORDER BY id",
-                "SELECT id, execution_id, status, source, received_at, applied_at FROM call_events WHERE execution_id IN (SELECT execution_id FROM queue_items WHERE campaign_id = ANY(@ids) AND phone_number = ANY(@twice)) ORDER BY id",
+                "SELECT execution_id, item_id, attempt, status, dialed_at FROM call_attempts WHERE execution_id = ANY(@twiceCalls) ORDER BY dialed_at",
+                "SELECT id, execution_id, status, source, received_at, applied_at FROM call_events WHERE execution_id = ANY(@twiceCalls) ORDER BY id",
                 "SELECT * FROM slot_leases ORDER BY id",
                 "SELECT id, execution_id, status, source, received_at, attempts, next_attempt_at, set_aside_at, last_error FROM call_events WHERE applied_at IS NULL ORDER BY id LIMIT 50",
                 "SELECT (extract(epoch FROM now()) * 1000)::bigint AS now_ms",
@@ -279,7 +280,8 @@ public static class FailoverRounds
             {
                 await using var command = new NpgsqlCommand(query, connection);
                 command.Parameters.AddWithValue("ids", campaigns.ToArray());
-                command.Parameters.AddWithValue("twice", dialledTwice.ToArray());
+                command.Parameters.AddWithValue("twice", dialledTwice.Select(c => c.RecipientPhoneNumber).Distinct().ToArray());
+                command.Parameters.AddWithValue("twiceCalls", dialledTwice.Select(c => c.ExecutionId).ToArray());
                 text.Append("  ").Append(query).Append('\n');
                 await LedgerRows.AppendAsync(text, command);
             }
