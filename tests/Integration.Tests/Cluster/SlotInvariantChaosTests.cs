@@ -75,6 +75,7 @@ public sealed class SlotInvariantChaosTests(PostgresFixture postgres) : IAsyncLi
         await using var chaos = await PostgresTestCluster.StartAsync(connectionString, 3, _bolna, new Dictionary<string, string?>
         {
             ["Engine:StaleCallAfter"] = "00:00:02",
+            ["Engine:DialAnswerTimeout"] = "00:00:02", // a dial whose answer the crash lost is searched for as soon as a stale call is
             ["Engine:UnboundLeaseTimeout"] = "00:00:02",
             ["Engine:UnknownDialCheckAfter"] = "00:00:01",
             ["Engine:SafetyNetPeriod"] = "00:00:02",
