@@ -15,9 +15,11 @@ public sealed partial class WebAppTests
         var (_, key, client) = await app.NewUserAsync();
         await client.PostAsync("api/contacts", new { name = "Hana Sato", phoneNumber = Tokyo }, 201);
         await client.PostAsync("api/contacts", new { name = "Oliver Brown", phoneNumber = London }, 201);
-        // A three-hour window around London's hour now: open in London, and closed in Tokyo (8 or 9 hours ahead) at any hour.
+        // A window around London's hour now: open in London, and closed in Tokyo (8 or 9 hours ahead) at any hour. It
+        // opens today: a window crossing midnight belongs to the day it opens on, and one that opened yesterday, before
+        // the campaign started, is not open (in London's first hour, 23:00-02:00 would be yesterday's).
         var londonNow = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/London"));
-        var first = londonNow.AddHours(-1).ToString("HH:00", CultureInfo.InvariantCulture);
+        var first = londonNow.Hour == 0 ? "00:00" : londonNow.AddHours(-1).ToString("HH:00", CultureInfo.InvariantCulture);
         var last = londonNow.AddHours(2).ToString("HH:00", CultureInfo.InvariantCulture);
         var page = await app.OpenAsync(key);
 

@@ -50,12 +50,23 @@ public sealed class SystemConcurrencyGrain(
     /// </summary>
     private async Task<IReadOnlyList<long>> GrantOneAsync(string userId)
     {
-        if (_atUserLimit.Contains(userId)) return [];
+        if (_atUserLimit.Contains(userId) || (await TryGrantOneAsync(userId)).LeaseId is not { } leaseId) return [];
+        _waiting.GaveAside(userId);
+        return [leaseId];
+    }
+
+    /// <summary>
+    /// One slot for <paramref name="userId"/> if the ledger's limits allow it. Refused by the system's limit: the
+    /// system is full; by the user's own: the user is skipped until it releases a slot.
+    /// </summary>
+    private async Task<(long? LeaseId, bool SystemFull)> TryGrantOneAsync(string userId)
+    {
         var now = time.GetUtcNow();
         var grant = await leases.TryGrantAsync(userId, 1, UnixMs.From(now), UnixMs.From(now + options.Value.UnboundLeaseTimeout));
-        if (grant.LeaseIds.Count == 1) _waiting.GaveAside(userId);
-        else if (grant.LimitedBy == GrantLimit.User) _atUserLimit.Add(userId);
-        return grant.LeaseIds;
+        if (grant.LeaseIds.Count == 1) return (grant.LeaseIds[0], false);
+        if (grant.LimitedBy == GrantLimit.System) return (null, true);
+        _atUserLimit.Add(userId);
+        return (null, false);
     }
 
     /// <summary>Hands out the free slots once <see cref="Gathering"/> is over (counted from the first start).</summary>
@@ -93,19 +104,13 @@ public sealed class SystemConcurrencyGrain(
     private async Task<IReadOnlyList<long>> DistributeAsync(string? requester)
     {
         var granted = new Dictionary<string, List<long>>();
-        var now = time.GetUtcNow();
         while (_waiting.TryPeek(user => !_atUserLimit.Contains(user), out var userId))
         {
-            var grant = await leases.TryGrantAsync(userId, 1, UnixMs.From(now), UnixMs.From(now + options.Value.UnboundLeaseTimeout));
-            if (grant.LeaseIds.Count == 1)
-            {
-                _waiting.Served(userId);
-                (granted.TryGetValue(userId, out var list) ? list : granted[userId] = []).Add(grant.LeaseIds[0]);
-                continue;
-            }
-
-            if (grant.LimitedBy == GrantLimit.System) break;
-            _atUserLimit.Add(userId);
+            var (grant, systemFull) = await TryGrantOneAsync(userId);
+            if (systemFull) break;
+            if (grant is not { } leaseId) continue;
+            _waiting.Served(userId);
+            (granted.TryGetValue(userId, out var list) ? list : granted[userId] = []).Add(leaseId);
         }
 
         var mine = requester is not null && granted.Remove(requester, out var own) ? own : [];

@@ -52,6 +52,7 @@ public sealed class LostDialAnswerTests
         test.Dialer.Release();
         var item = await test.CompletedAsync();
         Assert.Equal(1, item["attempts"]!.GetValue<int>());
+        Assert.Equal(2, test.Dialer.Dials); // the held one, withdrawn at its last check, and the one that placed the call
         Assert.Single(node.Bolna.Calls);
     }
 
@@ -150,6 +151,9 @@ public sealed class LostDialAnswerTests
 
         /// <summary>Completed once the first dial is held (after Bolna accepted it, with <c>sendsTheDial</c>).</summary>
         public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>How many dials the node asked this dialer to send.</summary>
+        public int Dials => Volatile.Read(ref _dials);
 
         public void Release() => _released.TrySetResult();
 
